@@ -1,0 +1,70 @@
+# The lab format: lint findings, YAML and template errors.
+
+lint-error = error
+lint-warning = warning
+lint-summary = { $lab }: { $errors ->
+    [0] no errors
+    [one] 1 error
+   *[other] { $errors } errors
+}, { $warnings ->
+    [one] 1 warning
+   *[other] { $warnings } warnings
+} ({ $slides } slides, { $steps } steps)
+
+lint-unclosed-fence = this code block is never closed, so the rest of the file is code; add the closing fence.
+lint-marker-twice = a second step marker (“{ $step }”) on one slide; a slide belongs to one step.
+lint-marker-malformed = this step marker has no valid step id; write <!-- step: some-id --> with a lowercase id.
+lint-marker-unknown-step = “{ $step }” is not a step of lab.yaml (its steps: { $known }).
+lint-marker-repeated = the step “{ $step }” was already started by an earlier slide; a step's slides must follow each other.
+lint-marker-order = the step “{ $step }” comes before “{ $after }” in lab.yaml, but after it here; keep the slides in the steps' order.
+lint-step-without-slide = no slide of { $file } starts the step “{ $step }”; add <!-- step: { $step } --> to its first slide (here, or before).
+lint-title-missing = the title has no “{ $lang }” version, but the lab has { $lang }.md.
+lint-hints-missing = the step “{ $step }” has no hints in “{ $lang }”.
+lint-step-title-missing = the step “{ $step }” has no title in “{ $lang }”.
+lint-no-slides = the lab has no slide files; add one per language, such as es.md and en.md.
+lint-mojibake = “{ $found }” looks double-encoded (UTF-8 read as an 8-bit encoding); it probably should be “{ $fixed }”.
+
+lint-bad-node-name = “{ $value }” is not a node name; write host:port with a host of the topology, like b:6380.
+lint-unknown-node = the topology has no node “{ $value }” (its nodes: { $known }).
+lint-bad-lab-id = “{ $value }” is not a valid lab id; use lowercase letters, digits and dashes.
+lint-unknown-language = “{ $value }” is not a language lab speaks (en, es); it will not be shown.
+lint-bad-step-id = “{ $value }” is not a valid step id; use lowercase letters, digits and dashes.
+lint-duplicate-step = there is already a step “{ $step }”.
+lint-no-steps = the lab has no steps, so there is nothing to check.
+lint-bad-host-id = “{ $value }” is not a valid host id; use a short lowercase word, like a or node1.
+lint-duplicate-host = the host “{ $value }” is listed twice.
+lint-bad-port = the port { $value } is zero or listed twice.
+lint-bad-node-timeout = a node timeout of { $value } ms is outside 100-60000 ms.
+lint-node-twice = the node { $value } already has a role in the topology.
+lint-slots-overlap = the slots { $slots } are already given to another master.
+lint-master-without-slots = the master { $value } serves no slots.
+lint-slots-uncovered = the slot plan leaves { $slots } without a master; a cluster needs all 16384 slots covered.
+lint-replica-of-non-master = { $value } is not a master of the topology, so it cannot have replicas.
+lint-bad-prefix = “{ $value }” cannot be a key prefix; use a non-empty prefix without spaces or “*”, like “mf:”.
+lint-too-many-keys = { $value } keys is more than the 10000000 a lab may load.
+lint-unknown-check-kind = “{ $value }” is not a kind of check. Known kinds: { $known }.
+lint-change-check-not-action = “{ $value }” compares with the state at the start of the step, so it only belongs in an action step.
+lint-keys-without-data = a key count check needs the lab to declare its data.
+lint-step-needs-checks = the { $kind } step “{ $step }” has no checks; say what the cluster must look like.
+lint-read-step-checks = the step “{ $step }” is a read step, so its checks are never run; make it an observe step.
+lint-action-needs-solution = the action step “{ $step }” has no solution; `lab test` needs the commands that solve it.
+lint-bad-timeout = a step timeout of { $value } s is outside 1-600 s.
+
+yaml-unknown-field = unknown field “{ $name }”; expected one of: { $known }.
+yaml-unknown-value = unknown value “{ $name }”; expected one of: { $known }.
+yaml-missing-field = the field “{ $name }” is missing.
+yaml-duplicate-field = the field “{ $name }” appears twice.
+yaml-invalid = { $detail }
+yaml-slot-range = “{ $value }” is not a slot range; write 0-5960 or a single slot, between 0 and 16383.
+yaml-node-name = “{ $value }” is not a node name; write host:port, like b:6380.
+yaml-expected-kind = the check “{ $value }” needs a value; write it as “{ $value }: …”.
+yaml-role = “{ $value }” is not a role; write master or replica.
+yaml-data-type = “{ $value }” is not a data type; use string, hash, list, set or zset.
+yaml-check-two-kinds = a check has one kind, but this one also says “{ $value }”; start a new list item for it.
+
+template-unknown-host = the topology has no host “{ $value }” (its hosts: { $known }).
+template-unknown-node = the topology has no node “{ $value }” (its nodes: { $known }).
+template-syntax = template syntax error: { $detail }
+template-undefined = undefined in the template: { $detail }. Known names: node(), host(), port(), node_id(), lab, prefix, keys.
+template-unknown-function = unknown template function: { $detail }. Known: node(host, port), host(host), port(host, port), node_id(host, port).
+template-error = template error: { $detail }

@@ -1,0 +1,70 @@
+# El formato de los laboratorios: avisos de lint, errores de YAML y de plantillas.
+
+lint-error = error
+lint-warning = aviso
+lint-summary = { $lab }: { $errors ->
+    [0] ningún error
+    [one] 1 error
+   *[other] { $errors } errores
+}, { $warnings ->
+    [one] 1 aviso
+   *[other] { $warnings } avisos
+} ({ $slides } diapositivas, { $steps } pasos)
+
+lint-unclosed-fence = este bloque de código no se cierra nunca, así que el resto del fichero es código; añade la valla de cierre.
+lint-marker-twice = una segunda marca de paso («{ $step }») en la misma diapositiva; una diapositiva pertenece a un solo paso.
+lint-marker-malformed = esta marca de paso no tiene un identificador válido; escribe <!-- step: un-id --> con un identificador en minúsculas.
+lint-marker-unknown-step = «{ $step }» no es un paso de lab.yaml (sus pasos: { $known }).
+lint-marker-repeated = el paso «{ $step }» ya lo empezó una diapositiva anterior; las diapositivas de un paso deben ir seguidas.
+lint-marker-order = el paso «{ $step }» va antes que «{ $after }» en lab.yaml, pero aquí va después; mantén las diapositivas en el orden de los pasos.
+lint-step-without-slide = ninguna diapositiva de { $file } empieza el paso «{ $step }»; añade <!-- step: { $step } --> a su primera diapositiva (aquí o antes).
+lint-title-missing = el título no tiene versión «{ $lang }», pero el laboratorio tiene { $lang }.md.
+lint-hints-missing = el paso «{ $step }» no tiene pistas en «{ $lang }».
+lint-step-title-missing = el paso «{ $step }» no tiene título en «{ $lang }».
+lint-no-slides = el laboratorio no tiene ficheros de diapositivas; añade uno por idioma, como es.md y en.md.
+lint-mojibake = «{ $found }» parece doblemente codificado (UTF-8 leído como una codificación de 8 bits); probablemente debería ser «{ $fixed }».
+
+lint-bad-node-name = «{ $value }» no es un nombre de nodo; escribe host:puerto con un host de la topología, como b:6380.
+lint-unknown-node = la topología no tiene el nodo «{ $value }» (sus nodos: { $known }).
+lint-bad-lab-id = «{ $value }» no es un identificador de laboratorio válido; usa minúsculas, dígitos y guiones.
+lint-unknown-language = «{ $value }» no es un idioma que lab hable (en, es); no se mostrará.
+lint-bad-step-id = «{ $value }» no es un identificador de paso válido; usa minúsculas, dígitos y guiones.
+lint-duplicate-step = ya hay un paso «{ $step }».
+lint-no-steps = el laboratorio no tiene pasos, así que no hay nada que comprobar.
+lint-bad-host-id = «{ $value }» no es un identificador de host válido; usa una palabra corta en minúsculas, como a o node1.
+lint-duplicate-host = el host «{ $value }» aparece dos veces.
+lint-bad-port = el puerto { $value } es cero o aparece dos veces.
+lint-bad-node-timeout = un node timeout de { $value } ms está fuera de 100-60000 ms.
+lint-node-twice = el nodo { $value } ya tiene un papel en la topología.
+lint-slots-overlap = los slots { $slots } ya están asignados a otro maestro.
+lint-master-without-slots = el maestro { $value } no sirve ningún slot.
+lint-slots-uncovered = el reparto de slots deja { $slots } sin maestro; un cluster necesita los 16384 slots cubiertos.
+lint-replica-of-non-master = { $value } no es un maestro de la topología, así que no puede tener réplicas.
+lint-bad-prefix = «{ $value }» no puede ser un prefijo de claves; usa un prefijo no vacío sin espacios ni «*», como «mf:».
+lint-too-many-keys = { $value } claves son más de las 10000000 que puede cargar un laboratorio.
+lint-unknown-check-kind = «{ $value }» no es un tipo de comprobación. Tipos conocidos: { $known }.
+lint-change-check-not-action = «{ $value }» compara con el estado al empezar el paso, así que solo tiene sentido en un paso de acción.
+lint-keys-without-data = una comprobación del número de claves necesita que el laboratorio declare sus datos.
+lint-step-needs-checks = el paso { $kind } «{ $step }» no tiene comprobaciones; indica cómo debe quedar el cluster.
+lint-read-step-checks = el paso «{ $step }» es de lectura, así que sus comprobaciones nunca se ejecutan; hazlo de observación (observe).
+lint-action-needs-solution = el paso de acción «{ $step }» no tiene solución; `lab test` necesita las órdenes que lo resuelven.
+lint-bad-timeout = un tiempo límite de { $value } s está fuera de 1-600 s.
+
+yaml-unknown-field = campo desconocido «{ $name }»; se esperaba uno de: { $known }.
+yaml-unknown-value = valor desconocido «{ $name }»; se esperaba uno de: { $known }.
+yaml-missing-field = falta el campo «{ $name }».
+yaml-duplicate-field = el campo «{ $name }» aparece dos veces.
+yaml-invalid = { $detail }
+yaml-slot-range = «{ $value }» no es un rango de slots; escribe 0-5960 o un solo slot, entre 0 y 16383.
+yaml-node-name = «{ $value }» no es un nombre de nodo; escribe host:puerto, como b:6380.
+yaml-expected-kind = la comprobación «{ $value }» necesita un valor; escríbela como «{ $value }: …».
+yaml-role = «{ $value }» no es un papel; escribe master o replica.
+yaml-data-type = «{ $value }» no es un tipo de dato; usa string, hash, list, set o zset.
+yaml-check-two-kinds = una comprobación tiene un solo tipo, pero esta también dice «{ $value }»; empieza otro elemento de la lista.
+
+template-unknown-host = la topología no tiene el host «{ $value }» (sus hosts: { $known }).
+template-unknown-node = la topología no tiene el nodo «{ $value }» (sus nodos: { $known }).
+template-syntax = error de sintaxis en la plantilla: { $detail }
+template-undefined = no definido en la plantilla: { $detail }. Nombres conocidos: node(), host(), port(), node_id(), lab, prefix, keys.
+template-unknown-function = función de plantilla desconocida: { $detail }. Conocidas: node(host, puerto), host(host), port(host, puerto), node_id(host, puerto).
+template-error = error en la plantilla: { $detail }

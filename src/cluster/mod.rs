@@ -1,0 +1,4 @@
+//! Real Redis Cluster nodes: addresses, slots, and (later) provisioning and inspection.
+
+pub mod addr;
+pub mod slots;

@@ -1,0 +1,69 @@
+//! `lab lint`: every problem of a lab as `path:line:col: severity: message`.
+
+use std::path::Path;
+
+use console::style;
+
+use crate::cli::LintArgs;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::lab::lint::lint;
+use crate::lab::source::{Diagnostic, Severity};
+use crate::t;
+
+/// Paths are shown relative to the current directory when they are below it.
+pub fn display_path(p: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let rel = cwd
+        .as_deref()
+        .and_then(|c| p.strip_prefix(c).ok())
+        .unwrap_or(p);
+    rel.display().to_string()
+}
+
+pub fn print_diagnostic(d: &Diagnostic) {
+    let severity = match d.severity {
+        Severity::Error => style(t!("lint-error")).red().bold(),
+        Severity::Warning => style(t!("lint-warning")).yellow().bold(),
+    };
+    eprintln!(
+        "{}:{}: {}: {}",
+        display_path(&d.path),
+        d.pos,
+        severity,
+        d.msg.text()
+    );
+}
+
+pub fn run(config: &Config, args: &LintArgs) -> Result<()> {
+    let mut errors = 0;
+    for target in &args.labs {
+        let lab = config.catalog.load(target)?;
+        let diags = lint(&lab);
+        for d in &diags {
+            print_diagnostic(d);
+        }
+        let e = diags.iter().filter(|d| d.is_error()).count();
+        let w = diags.len() - e;
+        let slides: usize = lab.decks.iter().map(|(_, d)| d.slides.len()).sum();
+        let steps = lab.manifest.as_ref().map_or(0, |m| m.steps.len());
+        let summary = t!(
+            "lint-summary",
+            lab = lab.id.as_str(),
+            errors = e,
+            warnings = w,
+            slides = slides,
+            steps = steps
+        );
+        if e == 0 {
+            println!("{} {summary}", style("✓").green());
+        } else {
+            println!("{} {summary}", style("✗").red());
+        }
+        errors += e;
+    }
+    if errors > 0 {
+        return Err(Error::LintFailed { errors });
+    }
+    Ok(())
+}

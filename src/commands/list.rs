@@ -1,0 +1,45 @@
+//! `lab list`: the labs, with their titles in the user's language and their step counts.
+
+use console::style;
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::lab::Lab;
+use crate::t;
+
+pub fn run(config: &Config) -> Result<()> {
+    let ids = config.catalog.ids();
+    if ids.is_empty() {
+        println!(
+            "{}",
+            t!("list-empty", dir = config.catalog.dir.display().to_string())
+        );
+        return Ok(());
+    }
+    let labs: Vec<Lab> = ids
+        .iter()
+        .filter_map(|id| Lab::load(&config.catalog.dir.join(id)).ok())
+        .collect();
+    let id_width = labs.iter().map(|l| l.id.chars().count()).max().unwrap_or(0);
+    let titles: Vec<String> = labs.iter().map(|l| l.title(config.lang)).collect();
+    let title_width = titles
+        .iter()
+        .map(|t| console::measure_text_width(t))
+        .max()
+        .unwrap_or(0);
+    for (lab, title) in labs.iter().zip(&titles) {
+        let steps = lab.manifest.as_ref().map_or(0, |m| m.steps.len());
+        let pad_id = id_width - lab.id.chars().count();
+        let pad_title = title_width - console::measure_text_width(title);
+        println!(
+            "{}{}  {}{}  {}  {}",
+            style(&lab.id).bold(),
+            " ".repeat(pad_id),
+            title,
+            " ".repeat(pad_title),
+            style(t!("list-steps", count = steps)).dim(),
+            style(lab.languages().join(", ")).dim(),
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,18 @@
+//! One file per command: each takes the validated [`Config`] and its own arguments, does the
+//! work through the core modules, and prints. Nothing below this layer prints.
+
+mod lint;
+mod list;
+mod show;
+
+use crate::cli::Command;
+use crate::config::Config;
+use crate::error::Result;
+
+pub fn run(config: &Config, command: Command) -> Result<()> {
+    match command {
+        Command::List => list::run(config),
+        Command::Show(args) => show::run(config, &args),
+        Command::Lint(args) => lint::run(config, &args),
+    }
+}

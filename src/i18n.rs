@@ -1,0 +1,292 @@
+//! Every string a user sees comes from `locales/{en,es}/*.ftl`.
+//!
+//! Modules below the CLI return [`Msg`] values (a message id plus arguments) instead of text, so
+//! the language is decided once, at the edge, and a test can prove both languages have the same
+//! message ids.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::OnceLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+/// The languages the runner speaks. Labs may be written in any subset of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lang {
+    En,
+    Es,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Es];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+        }
+    }
+
+    /// Accepts `es`, `ES`, `es-MX`, `es_ES.UTF-8`, `es_ES@euro`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        let base = s
+            .split(['_', '-', '.', '@'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match base.as_str() {
+            "en" => Some(Lang::En),
+            "es" => Some(Lang::Es),
+            _ => None,
+        }
+    }
+
+    /// `--lang`, else `LAB_LANG`, else the locale variables in gettext's order, else English.
+    /// `C`/`POSIX` stop the search: they are an explicit request for untranslated output.
+    pub fn detect(flag: Option<&str>, env: impl Fn(&str) -> Option<String>) -> Lang {
+        if let Some(l) = flag.and_then(Lang::parse) {
+            return l;
+        }
+        if let Some(l) = env("LAB_LANG").as_deref().and_then(Lang::parse) {
+            return l;
+        }
+        if let Some(list) = env("LANGUAGE").filter(|v| !v.is_empty())
+            && let Some(l) = list.split(':').find_map(Lang::parse)
+        {
+            return l;
+        }
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Some(value) = env(var).filter(|v| !v.is_empty()) {
+                if value == "C" || value == "POSIX" || value.starts_with("C.") {
+                    return Lang::En;
+                }
+                return Lang::parse(&value).unwrap_or(Lang::En);
+            }
+        }
+        Lang::En
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// The message catalogues, compiled in so the binary works from any directory.
+/// `tests/i18n.rs` checks that this list names every file under `locales/`.
+pub const CATALOGUES: &[(&str, &str, &str)] = &[
+    ("en", "main.ftl", include_str!("../locales/en/main.ftl")),
+    ("en", "cli.ftl", include_str!("../locales/en/cli.ftl")),
+    ("en", "lab.ftl", include_str!("../locales/en/lab.ftl")),
+    ("es", "main.ftl", include_str!("../locales/es/main.ftl")),
+    ("es", "cli.ftl", include_str!("../locales/es/cli.ftl")),
+    ("es", "lab.ftl", include_str!("../locales/es/lab.ftl")),
+];
+
+pub struct Localizer {
+    lang: Lang,
+    bundle: FluentBundle<FluentResource>,
+}
+
+impl Localizer {
+    pub fn new(lang: Lang) -> Localizer {
+        let langid = match lang {
+            Lang::En => unic_langid::langid!("en"),
+            Lang::Es => unic_langid::langid!("es"),
+        };
+        let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+        // Unicode isolation marks around arguments confuse terminals and `grep`.
+        bundle.set_use_isolating(false);
+        for (code, _, text) in CATALOGUES.iter().filter(|(c, _, _)| *c == lang.code()) {
+            debug_assert_eq!(*code, lang.code());
+            // The catalogues are ours and tested; a broken entry is reported by tests, and
+            // at run time the rest of the file still loads.
+            let res = FluentResource::try_new((*text).to_string()).unwrap_or_else(|(res, _)| res);
+            let _ = bundle.add_resource(res);
+        }
+        Localizer { lang, bundle }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    pub fn has(&self, id: &str) -> bool {
+        self.bundle.has_message(id)
+    }
+
+    /// Formats a message; an unknown id comes back as the id itself so nothing is lost.
+    pub fn format(&self, id: &str, args: &[(&str, Arg)]) -> String {
+        let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.value()) else {
+            return id.to_string();
+        };
+        let mut fargs = FluentArgs::new();
+        for (k, v) in args {
+            let value = match v {
+                Arg::Str(s) => FluentValue::String(Cow::Owned(s.clone())),
+                Arg::Int(n) => FluentValue::from(*n),
+                Arg::Float(x) => FluentValue::from(*x),
+            };
+            fargs.set(*k, value);
+        }
+        let mut errors = vec![];
+        self.bundle
+            .format_pattern(pattern, Some(&fargs), &mut errors)
+            .into_owned()
+    }
+}
+
+static LOCALIZER: OnceLock<Localizer> = OnceLock::new();
+
+/// Chooses the language for this process. Later calls are ignored.
+pub fn init(lang: Lang) {
+    let _ = LOCALIZER.set(Localizer::new(lang));
+}
+
+pub fn current() -> &'static Localizer {
+    LOCALIZER.get_or_init(|| Localizer::new(Lang::En))
+}
+
+pub fn lang() -> Lang {
+    current().lang()
+}
+
+/// One message argument. Numbers stay numbers so plural rules (`[one]`) work.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arg {
+    Str(String),
+    Int(i64),
+    Float(f64),
+}
+
+macro_rules! arg_from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(v: $t) -> Arg { Arg::Int(v as i64) }
+        }
+    )*};
+}
+arg_from_int!(i32, i64, u16, u32, u64, usize);
+
+impl From<f64> for Arg {
+    fn from(v: f64) -> Arg {
+        Arg::Float(v)
+    }
+}
+impl From<String> for Arg {
+    fn from(v: String) -> Arg {
+        Arg::Str(v)
+    }
+}
+impl From<&str> for Arg {
+    fn from(v: &str) -> Arg {
+        Arg::Str(v.to_string())
+    }
+}
+impl From<&String> for Arg {
+    fn from(v: &String) -> Arg {
+        Arg::Str(v.clone())
+    }
+}
+
+/// A message to be shown to the user, not yet put into words.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Msg {
+    pub id: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+impl Msg {
+    pub fn new(id: &'static str) -> Msg {
+        Msg { id, args: vec![] }
+    }
+
+    pub fn arg(mut self, key: &'static str, value: impl Into<Arg>) -> Msg {
+        self.args.push((key, value.into()));
+        self
+    }
+
+    /// The message in the process's language.
+    pub fn text(&self) -> String {
+        current().format(self.id, &self.args)
+    }
+
+    pub fn text_in(&self, l: &Localizer) -> String {
+        l.format(self.id, &self.args)
+    }
+}
+
+impl fmt::Display for Msg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+/// `t!("id")` or `t!("id", name = value, ...)`: the message in the process's language.
+#[macro_export]
+macro_rules! t {
+    ($id:literal) => {
+        $crate::i18n::current().format($id, &[])
+    };
+    ($id:literal, $($k:ident = $v:expr),+ $(,)?) => {
+        $crate::i18n::current().format($id, &[$((stringify!($k), $crate::i18n::Arg::from($v))),+])
+    };
+}
+
+/// `msg!("id", name = value, ...)`: a [`Msg`] to return now and put into words later.
+#[macro_export]
+macro_rules! msg {
+    ($id:literal) => {
+        $crate::i18n::Msg::new($id)
+    };
+    ($id:literal, $($k:ident = $v:expr),+ $(,)?) => {
+        $crate::i18n::Msg { id: $id, args: vec![$((stringify!($k), $crate::i18n::Arg::from($v))),+] }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn detection_order() {
+        assert_eq!(Lang::detect(Some("es"), env_of(&[])), Lang::Es);
+        assert_eq!(
+            Lang::detect(Some("en"), env_of(&[("LAB_LANG", "es")])),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::detect(None, env_of(&[("LAB_LANG", "es"), ("LANG", "en_US")])),
+            Lang::Es
+        );
+        assert_eq!(
+            Lang::detect(None, env_of(&[("LANG", "es_ES.UTF-8")])),
+            Lang::Es
+        );
+        assert_eq!(
+            Lang::detect(None, env_of(&[("LANGUAGE", "fr:es:en"), ("LANG", "en_US")])),
+            Lang::Es
+        );
+        assert_eq!(
+            Lang::detect(None, env_of(&[("LC_ALL", "C"), ("LANG", "es_ES")])),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::detect(None, env_of(&[("LC_MESSAGES", "es_AR"), ("LANG", "en")])),
+            Lang::Es
+        );
+        assert_eq!(Lang::detect(None, env_of(&[])), Lang::En);
+        assert_eq!(Lang::detect(Some("xx"), env_of(&[])), Lang::En);
+    }
+}

@@ -1,0 +1,219 @@
+//! `lab lint`: everything that can be known about a lab without a cluster.
+//!
+//! Loading already reported YAML, schema and slide-structure problems; here the manifest and
+//! the slides are checked against each other (every step has slides in every language, in
+//! order), templates are rendered with strict undefined, and text that looks double-encoded is
+//! pointed out.
+
+use super::Lab;
+use super::encoding::find_mojibake;
+use super::manifest::Manifest;
+use super::slides::Deck;
+use super::source::{Diagnostic, Pos, SourceFile};
+use super::template::Renderer;
+use super::topology::{DEFAULT_LOCAL_BASE, Layout};
+use crate::i18n::Lang;
+use crate::msg;
+
+/// Every finding, sorted by file and position.
+pub fn lint(lab: &Lab) -> Vec<Diagnostic> {
+    let mut out = lab.diagnostics.clone();
+    let renderer = lab.renderer(&Layout::local(&lab.topology(), DEFAULT_LOCAL_BASE));
+    if let Some(src) = &lab.manifest_src {
+        mojibake(src, &mut out);
+    }
+    if lab.manifest_src.is_some() && lab.decks.is_empty() {
+        out.push(Diagnostic::error(
+            &lab.dir.join(super::MANIFEST),
+            Pos { line: 1, col: 1 },
+            msg!("lint-no-slides"),
+        ));
+    }
+    for (lang, deck) in &lab.decks {
+        if lab.manifest_src.is_some() && Lang::parse(lang).is_none_or(|l| l.code() != lang) {
+            out.push(Diagnostic::warning(
+                &deck.source.path,
+                Pos { line: 1, col: 1 },
+                msg!("lint-unknown-language", value = lang.as_str()),
+            ));
+        }
+        mojibake(&deck.source, &mut out);
+        slide_templates(deck, &renderer, &mut out);
+        if let Some(m) = &lab.manifest {
+            markers(m, deck, &mut out);
+        }
+    }
+    if let (Some(m), Some(src)) = (&lab.manifest, &lab.manifest_src) {
+        manifest_texts(m, src, &renderer, &lab.languages(), &mut out);
+    }
+    out.sort_by(|a, b| (&a.path, a.pos).cmp(&(&b.path, b.pos)));
+    out.dedup();
+    out
+}
+
+fn mojibake(src: &SourceFile, out: &mut Vec<Diagnostic>) {
+    for m in find_mojibake(&src.text) {
+        out.push(Diagnostic::warning(
+            &src.path,
+            src.pos(m.offset),
+            msg!(
+                "lint-mojibake",
+                found = m.found.as_str(),
+                fixed = m.fixed.as_str()
+            ),
+        ));
+    }
+}
+
+/// Each slide (body and notes) must render: a typo in a function or variable name is an error.
+fn slide_templates(deck: &Deck, renderer: &Renderer, out: &mut Vec<Diagnostic>) {
+    for slide in &deck.slides {
+        let end = slide.notes.as_ref().map_or(slide.body.end, |n| n.end);
+        let range = slide.body.start..end;
+        if let Err(e) = renderer.render(deck.text(&range)) {
+            out.push(Diagnostic::error(
+                &deck.source.path,
+                deck.source.pos(range.start + e.offset),
+                e.msg,
+            ));
+        }
+    }
+}
+
+/// Markers name steps of the manifest, in the manifest's order, each once; every step has one.
+fn markers(m: &Manifest, deck: &Deck, out: &mut Vec<Diagnostic>) {
+    let path = &deck.source.path;
+    let mut last: Option<usize> = None;
+    // (step index, slide start) of each marker that names a known step.
+    let mut found: Vec<(usize, usize)> = vec![];
+    for slide in &deck.slides {
+        let Some(marker) = &slide.step else { continue };
+        let pos = deck.source.pos(marker.offset);
+        let Some(index) = m.steps.iter().position(|s| s.id == marker.step) else {
+            let known = m
+                .steps
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push(Diagnostic::error(
+                path,
+                pos,
+                msg!(
+                    "lint-marker-unknown-step",
+                    step = marker.step.as_str(),
+                    known = known
+                ),
+            ));
+            continue;
+        };
+        match last {
+            Some(l) if l == index || found.iter().any(|(i, _)| *i == index) => {
+                out.push(Diagnostic::error(
+                    path,
+                    pos,
+                    msg!("lint-marker-repeated", step = marker.step.as_str()),
+                ));
+                continue;
+            }
+            Some(l) if l > index => out.push(Diagnostic::error(
+                path,
+                pos,
+                msg!(
+                    "lint-marker-order",
+                    step = marker.step.as_str(),
+                    after = m.steps[l].id.as_str()
+                ),
+            )),
+            _ => {}
+        }
+        last = Some(index);
+        // Point at the slide's first words, not at the blank line after a separator.
+        let text = deck.text(&slide.body);
+        let lead = text.len() - text.trim_start().len();
+        found.push((index, slide.body.start + lead));
+    }
+    for (index, step) in m.steps.iter().enumerate() {
+        if found.iter().any(|(i, _)| *i == index) {
+            continue;
+        }
+        // The marker belongs before the first slide of a later step.
+        let at = found
+            .iter()
+            .filter(|(i, _)| *i > index)
+            .map(|(_, start)| *start)
+            .min()
+            .unwrap_or(deck.source.text.len());
+        let file = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.push(Diagnostic::error(
+            path,
+            deck.source.pos(at),
+            msg!(
+                "lint-step-without-slide",
+                step = step.id.as_str(),
+                file = file
+            ),
+        ));
+    }
+}
+
+/// Titles, hints and solutions: present for every language, and renderable.
+fn manifest_texts(
+    m: &Manifest,
+    src: &SourceFile,
+    renderer: &Renderer,
+    languages: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
+    let path = &src.path;
+    for lang in languages {
+        if !m.title.contains_key(*lang) {
+            out.push(Diagnostic::error(
+                path,
+                m.title_pos,
+                msg!("lint-title-missing", lang = *lang),
+            ));
+        }
+    }
+    for step in &m.steps {
+        if !step.hints.is_empty() || !step.title.is_empty() {
+            for lang in languages {
+                if !step.hints.is_empty() && !step.hints.contains_key(*lang) {
+                    out.push(Diagnostic::warning(
+                        path,
+                        step.pos,
+                        msg!("lint-hints-missing", step = step.id.as_str(), lang = *lang),
+                    ));
+                }
+                if !step.title.is_empty() && !step.title.contains_key(*lang) {
+                    out.push(Diagnostic::warning(
+                        path,
+                        step.pos,
+                        msg!(
+                            "lint-step-title-missing",
+                            step = step.id.as_str(),
+                            lang = *lang
+                        ),
+                    ));
+                }
+            }
+        }
+        let texts = step
+            .hints
+            .values()
+            .flatten()
+            .chain(step.solution.iter().map(|(_, t)| t));
+        for text in texts {
+            if let Err(e) = renderer.render(&text.value) {
+                out.push(Diagnostic::error(
+                    path,
+                    src.pos(text.offset + e.offset),
+                    e.msg,
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,636 @@
+//! `lab.yaml`: what a lab needs (topology, data) and what it asks (steps, checks, solutions).
+//!
+//! Reading happens in two passes: serde-saphyr reads the YAML into `Raw*` types that keep
+//! source positions, then [`Manifest::validate`] checks what the types cannot (names that
+//! resolve, slots that do not overlap, steps that can be checked) and reports every problem
+//! it finds, not just the first.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use super::check::{Check, KINDS, RawCheck};
+use super::slides::is_step_id;
+use super::solution::Solution;
+use super::source::{Diagnostic, Pos, SourceFile};
+use super::topology::{NodeRef, Topology, is_host_id};
+use super::yaml;
+use crate::cluster::slots::{SLOTS, SlotRange, SlotSet};
+use crate::msg;
+
+/// What a step asks of the student.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepKind {
+    /// The student changes the cluster: checks fail before and pass after.
+    Action,
+    /// The student looks: checks hold throughout.
+    Observe,
+    /// Nothing to check; the student reads and continues.
+    Read,
+}
+
+impl StepKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Action => "action",
+            StepKind::Observe => "observe",
+            StepKind::Read => "read",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataType {
+    String,
+    Hash,
+    List,
+    Set,
+    Zset,
+}
+
+/// The lab's sample data: `count` keys under `prefix`, types taken in turn from `types`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    pub prefix: String,
+    pub count: u64,
+    pub types: Vec<DataType>,
+}
+
+/// A text that may hold templates, with where it starts in `lab.yaml`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Text {
+    pub value: String,
+    pub offset: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub id: String,
+    pub kind: StepKind,
+    pub title: BTreeMap<String, String>,
+    /// The node the step is about: its log is the one the runner shows.
+    pub node: Option<NodeRef>,
+    /// How long `lab test` waits for an action's checks after its solution ran.
+    pub timeout: Duration,
+    pub checks: Vec<Check<NodeRef>>,
+    pub solution: Vec<(Solution<NodeRef>, Text)>,
+    pub hints: BTreeMap<String, Vec<Text>>,
+    /// Where the step's id is written in `lab.yaml`.
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Manifest {
+    pub id: String,
+    pub id_pos: Pos,
+    pub title: BTreeMap<String, String>,
+    pub title_pos: Pos,
+    pub summary: BTreeMap<String, String>,
+    pub topology: Topology,
+    pub data: Option<Dataset>,
+    pub steps: Vec<Step>,
+}
+
+pub const DEFAULT_STEP_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_NODE_TIMEOUT_MS: u64 = 5000;
+
+type Node = Spanned<String>;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawManifest {
+    id: Spanned<String>,
+    title: Spanned<BTreeMap<String, String>>,
+    #[serde(default)]
+    summary: BTreeMap<String, String>,
+    topology: RawTopology,
+    #[serde(default)]
+    data: Option<RawData>,
+    #[serde(default)]
+    steps: Vec<RawStep>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawTopology {
+    hosts: Vec<Node>,
+    ports: Vec<Spanned<u16>>,
+    #[serde(default)]
+    node_timeout: Option<Spanned<u64>>,
+    masters: Vec<RawMaster>,
+    #[serde(default)]
+    replicas: Vec<RawReplica>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMaster {
+    node: Node,
+    slots: Vec<Spanned<SlotRange>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReplica {
+    node: Node,
+    of: Node,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawData {
+    prefix: Spanned<String>,
+    count: Spanned<u64>,
+    #[serde(default)]
+    types: Vec<DataType>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    id: Spanned<String>,
+    kind: StepKind,
+    #[serde(default)]
+    title: BTreeMap<String, String>,
+    #[serde(default)]
+    node: Option<Node>,
+    #[serde(default)]
+    timeout: Option<Spanned<u64>>,
+    #[serde(default)]
+    checks: Vec<Spanned<RawCheck<Node>>>,
+    #[serde(default)]
+    solution: Vec<Spanned<Solution<Node>>>,
+    #[serde(default)]
+    hints: BTreeMap<String, Vec<Spanned<String>>>,
+}
+
+/// Collects diagnostics for one file.
+struct Ctx<'a> {
+    src: &'a SourceFile,
+    diags: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn pos<T>(&self, s: &Spanned<T>) -> Pos {
+        yaml::pos_of(&s.referenced).unwrap_or(Pos { line: 1, col: 1 })
+    }
+
+    fn error<T>(&mut self, at: &Spanned<T>, m: crate::i18n::Msg) {
+        let pos = self.pos(at);
+        self.diags.push(Diagnostic::error(&self.src.path, pos, m));
+    }
+
+    fn warn<T>(&mut self, at: &Spanned<T>, m: crate::i18n::Msg) {
+        let pos = self.pos(at);
+        self.diags.push(Diagnostic::warning(&self.src.path, pos, m));
+    }
+
+    /// Where a string value's own text begins, past any opening quote.
+    fn text(&self, s: &Spanned<String>) -> Text {
+        let start = self.src.offset(self.pos(s));
+        Text {
+            value: s.value.clone(),
+            offset: locate(&self.src.text, start, &s.value),
+        }
+    }
+
+    /// A node name that must exist in the topology.
+    fn node(&mut self, n: &Node, topo: &Topology) -> Option<NodeRef> {
+        match n.value.parse::<NodeRef>() {
+            Err(()) => {
+                self.error(n, msg!("lint-bad-node-name", value = n.value.as_str()));
+                None
+            }
+            Ok(r) if !topo.has_node(&r) => {
+                let known = topo
+                    .nodes()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.error(
+                    n,
+                    msg!("lint-unknown-node", value = n.value.as_str(), known = known),
+                );
+                None
+            }
+            Ok(r) => Some(r),
+        }
+    }
+}
+
+/// The offset of `value`'s first line at or after `from` (quotes and block indicators make the
+/// scalar's position and its text's position differ).
+fn locate(text: &str, from: usize, value: &str) -> usize {
+    let first = value.lines().next().unwrap_or("");
+    let probe: String = first.chars().take(40).collect();
+    if probe.is_empty() {
+        return from;
+    }
+    text.get(from..)
+        .and_then(|rest| rest.find(&probe))
+        .map_or(from, |i| from + i)
+}
+
+impl Manifest {
+    /// Reads and validates `lab.yaml`. `None` when it cannot be read as a manifest at all.
+    pub fn parse(src: &SourceFile) -> (Option<Manifest>, Vec<Diagnostic>) {
+        match yaml::parse::<RawManifest>(src) {
+            Err(d) => (None, vec![d]),
+            Ok(raw) => {
+                let mut cx = Ctx { src, diags: vec![] };
+                let m = Manifest::validate(raw, &mut cx);
+                (m, cx.diags)
+            }
+        }
+    }
+
+    fn validate(raw: RawManifest, cx: &mut Ctx) -> Option<Manifest> {
+        if !is_step_id(&raw.id.value) {
+            cx.error(
+                &raw.id,
+                msg!("lint-bad-lab-id", value = raw.id.value.as_str()),
+            );
+        }
+        for lang in raw.title.value.keys() {
+            if crate::i18n::Lang::parse(lang).is_none() || lang.len() != 2 {
+                cx.warn(
+                    &raw.title,
+                    msg!("lint-unknown-language", value = lang.as_str()),
+                );
+            }
+        }
+        let topology = validate_topology(&raw.topology, cx)?;
+        let data = raw.data.as_ref().map(|d| validate_data(d, cx));
+        let mut seen = BTreeSet::new();
+        let mut steps = vec![];
+        for s in &raw.steps {
+            if !is_step_id(&s.id.value) {
+                cx.error(&s.id, msg!("lint-bad-step-id", value = s.id.value.as_str()));
+            } else if !seen.insert(s.id.value.clone()) {
+                cx.error(
+                    &s.id,
+                    msg!("lint-duplicate-step", step = s.id.value.as_str()),
+                );
+            }
+            steps.push(validate_step(s, &topology, data.as_ref(), cx));
+        }
+        if raw.steps.is_empty() {
+            cx.warn(&raw.id, msg!("lint-no-steps"));
+        }
+        Some(Manifest {
+            id: raw.id.value.clone(),
+            id_pos: cx.pos(&raw.id),
+            title: raw.title.value.clone(),
+            title_pos: cx.pos(&raw.title),
+            summary: raw.summary,
+            topology,
+            data,
+            steps,
+        })
+    }
+
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+}
+
+fn validate_topology(raw: &RawTopology, cx: &mut Ctx) -> Option<Topology> {
+    let mut ok = true;
+    let mut hosts = vec![];
+    for h in &raw.hosts {
+        if !is_host_id(&h.value) {
+            cx.error(h, msg!("lint-bad-host-id", value = h.value.as_str()));
+            ok = false;
+        } else if hosts.contains(&h.value) {
+            cx.error(h, msg!("lint-duplicate-host", value = h.value.as_str()));
+            ok = false;
+        } else {
+            hosts.push(h.value.clone());
+        }
+    }
+    let mut ports = vec![];
+    for p in &raw.ports {
+        if p.value == 0 || ports.contains(&p.value) {
+            cx.error(p, msg!("lint-bad-port", value = p.value));
+            ok = false;
+        } else {
+            ports.push(p.value);
+        }
+    }
+    if hosts.is_empty() || ports.is_empty() {
+        ok = false;
+    }
+    let node_timeout_ms = match &raw.node_timeout {
+        Some(t) if !(100..=60_000).contains(&t.value) => {
+            cx.error(t, msg!("lint-bad-node-timeout", value = t.value));
+            DEFAULT_NODE_TIMEOUT_MS
+        }
+        Some(t) => t.value,
+        None => DEFAULT_NODE_TIMEOUT_MS,
+    };
+    let mut topo = Topology {
+        hosts,
+        ports,
+        node_timeout_ms,
+        masters: vec![],
+        replicas: vec![],
+    };
+    let mut owned = SlotSet::new();
+    let mut placed: BTreeSet<NodeRef> = BTreeSet::new();
+    for m in &raw.masters {
+        let Some(node) = cx.node(&m.node, &topo) else {
+            ok = false;
+            continue;
+        };
+        if !placed.insert(node.clone()) {
+            cx.error(&m.node, msg!("lint-node-twice", value = node.to_string()));
+            ok = false;
+            continue;
+        }
+        let mut slots = SlotSet::new();
+        for r in &m.slots {
+            let range = SlotSet::from_ranges([r.value]);
+            let overlap = owned.intersection(&range);
+            if !overlap.is_empty() {
+                cx.error(r, msg!("lint-slots-overlap", slots = overlap.to_string()));
+                ok = false;
+            }
+            owned = owned.union(&range);
+            slots = slots.union(&range);
+        }
+        if slots.is_empty() {
+            cx.error(
+                &m.node,
+                msg!("lint-master-without-slots", value = node.to_string()),
+            );
+            ok = false;
+        }
+        topo.masters.push((node, slots));
+    }
+    if ok && owned.len() != usize::from(SLOTS) {
+        let missing = SlotSet::all().difference(&owned);
+        match raw.masters.first() {
+            Some(m) => cx.error(
+                &m.node,
+                msg!("lint-slots-uncovered", slots = missing.to_string()),
+            ),
+            None => cx.diags.push(Diagnostic::error(
+                &cx.src.path,
+                Pos { line: 1, col: 1 },
+                msg!("lint-slots-uncovered", slots = missing.to_string()),
+            )),
+        }
+        ok = false;
+    }
+    for r in &raw.replicas {
+        let node = cx.node(&r.node, &topo);
+        let master = cx.node(&r.of, &topo);
+        let (Some(node), Some(master)) = (node, master) else {
+            ok = false;
+            continue;
+        };
+        if !placed.insert(node.clone()) {
+            cx.error(&r.node, msg!("lint-node-twice", value = node.to_string()));
+            ok = false;
+            continue;
+        }
+        if topo.slots_of(&master).is_none() {
+            cx.error(
+                &r.of,
+                msg!("lint-replica-of-non-master", value = master.to_string()),
+            );
+            ok = false;
+            continue;
+        }
+        topo.replicas.push((node, master));
+    }
+    ok.then_some(topo)
+}
+
+fn validate_data(raw: &RawData, cx: &mut Ctx) -> Dataset {
+    let prefix = &raw.prefix.value;
+    if prefix.is_empty() || prefix.chars().any(|c| c.is_whitespace() || c == '*') {
+        cx.error(
+            &raw.prefix,
+            msg!("lint-bad-prefix", value = prefix.as_str()),
+        );
+    }
+    if raw.count.value > 10_000_000 {
+        cx.error(
+            &raw.count,
+            msg!("lint-too-many-keys", value = raw.count.value),
+        );
+    }
+    Dataset {
+        prefix: prefix.clone(),
+        count: raw.count.value.min(10_000_000),
+        types: if raw.types.is_empty() {
+            vec![DataType::String]
+        } else {
+            raw.types.clone()
+        },
+    }
+}
+
+/// Nested check lists (YAML aliases beside further checks) read as one list.
+fn flatten<'a>(checks: &'a [Spanned<RawCheck<Node>>], out: &mut Vec<&'a Spanned<RawCheck<Node>>>) {
+    for c in checks {
+        match &c.value {
+            RawCheck::Group(g) => flatten(g, out),
+            _ => out.push(c),
+        }
+    }
+}
+
+fn validate_step(raw: &RawStep, topo: &Topology, data: Option<&Dataset>, cx: &mut Ctx) -> Step {
+    let mut checks = vec![];
+    let mut flat = vec![];
+    flatten(&raw.checks, &mut flat);
+    for c in flat {
+        match &c.value {
+            RawCheck::Group(_) => {}
+            RawCheck::Unknown(kind) => {
+                cx.error(
+                    c,
+                    msg!(
+                        "lint-unknown-check-kind",
+                        value = kind.as_str(),
+                        known = KINDS.join(", ")
+                    ),
+                );
+            }
+            RawCheck::Known(check) => {
+                if check.is_change() && raw.kind != StepKind::Action {
+                    cx.error(
+                        c,
+                        msg!("lint-change-check-not-action", value = check.kind()),
+                    );
+                }
+                if matches!(check, Check::Keys(_)) && data.is_none() {
+                    cx.error(c, msg!("lint-keys-without-data"));
+                }
+                if let Ok(resolved) = check.clone().try_map(|n| cx.node(&n, topo).ok_or(())) {
+                    checks.push(resolved);
+                }
+            }
+        }
+    }
+    match raw.kind {
+        StepKind::Action | StepKind::Observe if raw.checks.is_empty() => {
+            cx.error(
+                &raw.id,
+                msg!(
+                    "lint-step-needs-checks",
+                    step = raw.id.value.as_str(),
+                    kind = raw.kind.as_str()
+                ),
+            );
+        }
+        StepKind::Read if !raw.checks.is_empty() => {
+            cx.warn(
+                &raw.id,
+                msg!("lint-read-step-checks", step = raw.id.value.as_str()),
+            );
+        }
+        _ => {}
+    }
+    if raw.kind == StepKind::Action && raw.solution.is_empty() {
+        cx.error(
+            &raw.id,
+            msg!("lint-action-needs-solution", step = raw.id.value.as_str()),
+        );
+    }
+    let mut solution = vec![];
+    for s in &raw.solution {
+        let start = cx.src.offset(cx.pos(s));
+        let text = Text {
+            value: s.value.template().to_string(),
+            offset: locate(&cx.src.text, start, s.value.template()),
+        };
+        if let Ok(resolved) = s.value.clone().try_map(|n| cx.node(&n, topo).ok_or(())) {
+            solution.push((resolved, text));
+        }
+    }
+    let mut hints = BTreeMap::new();
+    for (lang, list) in &raw.hints {
+        if (crate::i18n::Lang::parse(lang).is_none() || lang.len() != 2)
+            && let Some(first) = list.first()
+        {
+            cx.warn(first, msg!("lint-unknown-language", value = lang.as_str()));
+        }
+        hints.insert(lang.clone(), list.iter().map(|h| cx.text(h)).collect());
+    }
+    let timeout = match &raw.timeout {
+        Some(t) if !(1..=600).contains(&t.value) => {
+            cx.error(t, msg!("lint-bad-timeout", value = t.value));
+            DEFAULT_STEP_TIMEOUT
+        }
+        Some(t) => Duration::from_secs(t.value),
+        None => DEFAULT_STEP_TIMEOUT,
+    };
+    Step {
+        id: raw.id.value.clone(),
+        kind: raw.kind,
+        title: raw.title.clone(),
+        node: raw.node.as_ref().and_then(|n| cx.node(n, topo)),
+        timeout,
+        checks,
+        solution,
+        hints,
+        pos: cx.pos(&raw.id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"id: demo
+title: { en: Demo, es: Demo }
+topology:
+  hosts: [a, b, c]
+  ports: [6379, 6380]
+  masters:
+    - { node: a:6379, slots: [0-5460] }
+    - { node: b:6379, slots: [5461-10922] }
+    - { node: c:6379, slots: [10923-16383] }
+  replicas:
+    - { node: a:6380, of: b:6379 }
+data: { prefix: "d:", count: 10 }
+steps:
+  - id: look
+    kind: observe
+    checks: [cluster-ok, { keys: 10 }]
+  - id: act
+    kind: action
+    checks:
+      - role: { node: a:6380, is: master }
+    solution:
+      - redis-cli: { node: a:6380, command: CLUSTER FAILOVER }
+    hints:
+      en: ["Run it on {{ node('a', 6380) }}"]
+"#;
+
+    fn parse(text: &str) -> (Option<Manifest>, Vec<Diagnostic>) {
+        Manifest::parse(&SourceFile::new("lab.yaml", text.to_string()))
+    }
+
+    #[test]
+    fn a_good_manifest_validates() {
+        let (m, diags) = parse(GOOD);
+        assert!(diags.is_empty(), "{diags:?}");
+        let m = m.unwrap();
+        assert_eq!(m.topology.nodes().len(), 6);
+        assert_eq!(m.steps[1].kind, StepKind::Action);
+        assert_eq!(m.steps[1].pos, Pos { line: 17, col: 9 });
+        let hint = &m.steps[1].hints["en"][0];
+        assert!(GOOD[hint.offset..].starts_with("Run it on"));
+        let sol = &m.steps[1].solution[0].1;
+        assert!(GOOD[sol.offset..].starts_with("CLUSTER FAILOVER"));
+    }
+
+    fn first_error(text: &str) -> Diagnostic {
+        let (_, diags) = parse(text);
+        diags.into_iter().find(|d| d.is_error()).expect("an error")
+    }
+
+    #[test]
+    fn unknown_nodes_and_kinds_are_located() {
+        let d = first_error(&GOOD.replace("node: a:6380, is", "node: d:6380, is"));
+        assert_eq!(d.msg.id, "lint-unknown-node");
+        assert_eq!(d.pos, Pos { line: 20, col: 23 });
+        let d = first_error(&GOOD.replace("cluster-ok,", "cluster-okay,"));
+        assert_eq!(d.msg.id, "lint-unknown-check-kind");
+        assert_eq!(d.pos, Pos { line: 16, col: 14 });
+    }
+
+    #[test]
+    fn slot_plans_must_cover_without_overlap() {
+        let d = first_error(&GOOD.replace("[5461-10922]", "[5400-10922]"));
+        assert_eq!(d.msg.id, "lint-slots-overlap");
+        assert_eq!(d.pos.line, 8);
+        let d = first_error(&GOOD.replace("[5461-10922]", "[5461-10000]"));
+        assert_eq!(d.msg.id, "lint-slots-uncovered");
+    }
+
+    #[test]
+    fn step_rules() {
+        let d = first_error(&GOOD.replace(
+            "    solution:\n      - redis-cli: { node: a:6380, command: CLUSTER FAILOVER }\n",
+            "",
+        ));
+        assert_eq!(d.msg.id, "lint-action-needs-solution");
+        let d = first_error(&GOOD.replace(
+            "kind: observe\n    checks: [cluster-ok,",
+            "kind: observe\n    checks: [{ epoch-rose: a:6379 },",
+        ));
+        assert_eq!(d.msg.id, "lint-change-check-not-action");
+        let d = first_error(&GOOD.replace("id: act", "id: look"));
+        assert_eq!(d.msg.id, "lint-duplicate-step");
+    }
+}

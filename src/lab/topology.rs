@@ -1,0 +1,268 @@
+//! The cluster a lab needs, in the lab's own names (`b:6380`), and the layouts that give those
+//! names real addresses: local loopback, the course's Vagrant VMs, or any given cluster.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::Ipv4Addr;
+use std::str::FromStr;
+
+use crate::cluster::addr::NodeAddr;
+use crate::cluster::slots::SlotSet;
+
+/// A node as a lab names it: a host id of the topology and a port, `b:6380`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeRef {
+    pub host: String,
+    pub port: u16,
+}
+
+impl NodeRef {
+    pub fn new(host: impl Into<String>, port: u16) -> NodeRef {
+        NodeRef {
+            host: host.into(),
+            port,
+        }
+    }
+}
+
+impl fmt::Display for NodeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.host, self.port)
+    }
+}
+
+impl FromStr for NodeRef {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<NodeRef, ()> {
+        let (host, port) = s.trim().split_once(':').ok_or(())?;
+        if !is_host_id(host) {
+            return Err(());
+        }
+        let port: u16 = port.parse().map_err(|_| ())?;
+        if port == 0 {
+            return Err(());
+        }
+        Ok(NodeRef::new(host, port))
+    }
+}
+
+/// Host ids are short lowercase words (`a`, `node1`): they appear in templates and checks.
+pub fn is_host_id(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && s.len() <= 32
+}
+
+/// A validated topology: every name resolves, every slot has one owner.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Topology {
+    pub hosts: Vec<String>,
+    pub ports: Vec<u16>,
+    /// `cluster-node-timeout` the lab runs with, in milliseconds.
+    pub node_timeout_ms: u64,
+    pub masters: Vec<(NodeRef, SlotSet)>,
+    /// Replica and the master it follows.
+    pub replicas: Vec<(NodeRef, NodeRef)>,
+}
+
+impl Topology {
+    /// Every node, host by host, port by port: the order `--nodes` lists addresses in.
+    pub fn nodes(&self) -> Vec<NodeRef> {
+        self.hosts
+            .iter()
+            .flat_map(|h| self.ports.iter().map(move |p| NodeRef::new(h.clone(), *p)))
+            .collect()
+    }
+
+    pub fn has_node(&self, n: &NodeRef) -> bool {
+        self.hosts.contains(&n.host) && self.ports.contains(&n.port)
+    }
+
+    pub fn slots_of(&self, n: &NodeRef) -> Option<&SlotSet> {
+        self.masters.iter().find(|(m, _)| m == n).map(|(_, s)| s)
+    }
+
+    pub fn master_of(&self, replica: &NodeRef) -> Option<&NodeRef> {
+        self.replicas
+            .iter()
+            .find(|(r, _)| r == replica)
+            .map(|(_, m)| m)
+    }
+}
+
+/// Which kind of addresses a layout gives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LayoutKind {
+    /// One loopback address per host (127.0.158.100, .101, .102), the lab's own ports.
+    Local { base: Ipv4Addr },
+    /// 127.0.0.1 only, distinct ports: for systems that cannot bind 127.0.158.x.
+    SharedLoopback { base_port: u16 },
+    /// The course's VirtualBox machines, 192.168.158.100-102.
+    Vagrant,
+    /// Addresses given with `--nodes`, in topology order.
+    Given,
+}
+
+/// The real address of every node of a topology.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    pub kind: LayoutKind,
+    map: BTreeMap<NodeRef, NodeAddr>,
+    hosts: BTreeMap<String, String>,
+}
+
+pub const DEFAULT_LOCAL_BASE: Ipv4Addr = Ipv4Addr::new(127, 0, 158, 100);
+pub const VAGRANT_BASE: Ipv4Addr = Ipv4Addr::new(192, 168, 158, 100);
+pub const DEFAULT_SHARED_PORT: u16 = 7000;
+
+fn nth_ip(base: Ipv4Addr, i: usize) -> Ipv4Addr {
+    Ipv4Addr::from(u32::from(base).wrapping_add(i as u32))
+}
+
+impl Layout {
+    fn by_host(kind: LayoutKind, topo: &Topology, ip: impl Fn(usize) -> String) -> Layout {
+        let mut map = BTreeMap::new();
+        let mut hosts = BTreeMap::new();
+        for (i, h) in topo.hosts.iter().enumerate() {
+            hosts.insert(h.clone(), ip(i));
+            for p in &topo.ports {
+                map.insert(NodeRef::new(h.clone(), *p), NodeAddr::new(ip(i), *p));
+            }
+        }
+        Layout { kind, map, hosts }
+    }
+
+    pub fn local(topo: &Topology, base: Ipv4Addr) -> Layout {
+        Layout::by_host(LayoutKind::Local { base }, topo, |i| {
+            nth_ip(base, i).to_string()
+        })
+    }
+
+    pub fn vagrant(topo: &Topology) -> Layout {
+        Layout::by_host(LayoutKind::Vagrant, topo, |i| {
+            nth_ip(VAGRANT_BASE, i).to_string()
+        })
+    }
+
+    pub fn shared_loopback(topo: &Topology, base_port: u16) -> Layout {
+        let mut map = BTreeMap::new();
+        let mut hosts = BTreeMap::new();
+        for (i, n) in topo.nodes().into_iter().enumerate() {
+            hosts.insert(n.host.clone(), "127.0.0.1".to_string());
+            let port = base_port.saturating_add(i as u16);
+            map.insert(n, NodeAddr::new("127.0.0.1", port));
+        }
+        Layout {
+            kind: LayoutKind::SharedLoopback { base_port },
+            map,
+            hosts,
+        }
+    }
+
+    /// Addresses in topology order. `None` when the count differs from the topology's.
+    pub fn given(topo: &Topology, addrs: &[NodeAddr]) -> Option<Layout> {
+        let nodes = topo.nodes();
+        if nodes.len() != addrs.len() {
+            return None;
+        }
+        let mut hosts = BTreeMap::new();
+        let mut map = BTreeMap::new();
+        for (n, a) in nodes.into_iter().zip(addrs) {
+            hosts
+                .entry(n.host.clone())
+                .or_insert_with(|| a.host.clone());
+            map.insert(n, a.clone());
+        }
+        Some(Layout {
+            kind: LayoutKind::Given,
+            map,
+            hosts,
+        })
+    }
+
+    pub fn addr(&self, n: &NodeRef) -> Option<&NodeAddr> {
+        self.map.get(n)
+    }
+
+    pub fn host(&self, host: &str) -> Option<&str> {
+        self.hosts.get(host).map(String::as_str)
+    }
+
+    /// The lab's name for an address, if it is one of ours.
+    pub fn name_of(&self, addr: &NodeAddr) -> Option<&NodeRef> {
+        self.map.iter().find(|(_, a)| *a == addr).map(|(n, _)| n)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&NodeRef, &NodeAddr)> {
+        self.map.iter()
+    }
+
+    pub fn addrs(&self) -> Vec<NodeAddr> {
+        self.map.values().cloned().collect()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::cluster::slots::SlotRange;
+
+    /// The course's layout, as the manual-failover lab declares it.
+    pub fn course_topology() -> Topology {
+        let r = |a, b| SlotSet::from_ranges([SlotRange::new(a, b)]);
+        Topology {
+            hosts: vec!["a".into(), "b".into(), "c".into()],
+            ports: vec![6379, 6380],
+            node_timeout_ms: 5000,
+            masters: vec![
+                (NodeRef::new("a", 6379), r(0, 5960)),
+                (NodeRef::new("b", 6379), r(6461, 10922)),
+                (
+                    NodeRef::new("c", 6379),
+                    SlotSet::from_ranges([
+                        SlotRange::new(5961, 6460),
+                        SlotRange::new(10923, 16383),
+                    ]),
+                ),
+            ],
+            replicas: vec![
+                (NodeRef::new("b", 6380), NodeRef::new("a", 6379)),
+                (NodeRef::new("c", 6380), NodeRef::new("b", 6379)),
+                (NodeRef::new("a", 6380), NodeRef::new("c", 6379)),
+            ],
+        }
+    }
+
+    #[test]
+    fn layouts_give_the_course_addresses() {
+        let t = course_topology();
+        let local = Layout::local(&t, DEFAULT_LOCAL_BASE);
+        assert_eq!(
+            local.addr(&NodeRef::new("c", 6380)).unwrap().to_string(),
+            "127.0.158.102:6380"
+        );
+        let vagrant = Layout::vagrant(&t);
+        assert_eq!(vagrant.host("b"), Some("192.168.158.101"));
+        let shared = Layout::shared_loopback(&t, 7000);
+        assert_eq!(
+            shared.addr(&NodeRef::new("c", 6380)).unwrap().to_string(),
+            "127.0.0.1:7005"
+        );
+        assert_eq!(
+            shared.name_of(&NodeAddr::new("127.0.0.1", 7002)),
+            Some(&NodeRef::new("b", 6379))
+        );
+        assert!(Layout::given(&t, &[NodeAddr::new("h", 1)]).is_none());
+    }
+
+    #[test]
+    fn node_refs() {
+        assert_eq!("b:6380".parse(), Ok(NodeRef::new("b", 6380)));
+        assert!("B:6380".parse::<NodeRef>().is_err());
+        assert!("b".parse::<NodeRef>().is_err());
+        assert!("b:0".parse::<NodeRef>().is_err());
+        assert!("127.0.0.1:6379".parse::<NodeRef>().is_err());
+    }
+}

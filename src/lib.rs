@@ -1,0 +1,12 @@
+//! `lab`: Redis Cluster course labs, written as Markdown slides, run as self-checking
+//! exercises on a real cluster. See ARCHITECTURE in the README for how the parts fit.
+
+pub mod app;
+pub mod cli;
+pub mod cluster;
+mod commands;
+pub mod config;
+pub mod error;
+pub mod i18n;
+pub mod lab;
+pub mod render;

@@ -1,0 +1,4 @@
+//! Turning slides into terminal text.
+
+pub mod markdown;
+pub mod slide;

@@ -1,0 +1,153 @@
+//! A small builder around the real `lab` binary, so tests read like the commands a user types.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(rel)
+}
+
+pub struct Lab {
+    cmd: Command,
+}
+
+/// `lab` with a predictable environment: English unless a test says otherwise, no colours,
+/// the repository's labs.
+pub fn lab() -> Lab {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lab"));
+    for var in [
+        "LANG",
+        "LANGUAGE",
+        "LC_ALL",
+        "LC_MESSAGES",
+        "LAB_LANG",
+        "LAB_LABS_DIR",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("NO_COLOR", "1").current_dir(repo());
+    Lab { cmd }
+}
+
+impl Lab {
+    pub fn args<I, S>(mut self, args: I) -> Lab
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.cmd.args(args);
+        self
+    }
+
+    pub fn arg(mut self, a: impl AsRef<std::ffi::OsStr>) -> Lab {
+        self.cmd.arg(a);
+        self
+    }
+
+    pub fn env(mut self, k: &str, v: impl AsRef<std::ffi::OsStr>) -> Lab {
+        self.cmd.env(k, v);
+        self
+    }
+
+    pub fn dir(mut self, d: &Path) -> Lab {
+        self.cmd.current_dir(d);
+        self
+    }
+
+    pub fn run(mut self) -> Run {
+        let out: Output = self.cmd.output().expect("the lab binary runs");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn code(&self, expected: i32) -> &Run {
+        assert_eq!(
+            self.code,
+            Some(expected),
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn ok(&self) -> &Run {
+        self.code(0)
+    }
+}
+
+/// A copy of a shipped lab in a temporary directory, to break on purpose.
+pub struct LabCopy {
+    pub tmp: tempfile::TempDir,
+}
+
+impl LabCopy {
+    pub fn of(id: &str) -> LabCopy {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = repo().join("labs").join(id);
+        let dst = tmp.path().join(id);
+        std::fs::create_dir_all(&dst).unwrap();
+        for e in std::fs::read_dir(&src).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), dst.join(e.file_name())).unwrap();
+        }
+        LabCopy { tmp }
+    }
+
+    pub fn dir(&self) -> PathBuf {
+        std::fs::read_dir(self.tmp.path())
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path()
+    }
+
+    pub fn path(&self, file: &str) -> PathBuf {
+        self.dir().join(file)
+    }
+
+    pub fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(self.path(file)).unwrap()
+    }
+
+    /// Replaces the one occurrence of `from` (a test that edits the wrong place should fail).
+    #[track_caller]
+    pub fn edit(&self, file: &str, from: &str, to: &str) {
+        let text = self.read(file);
+        assert_eq!(text.matches(from).count(), 1, "{from:?} in {file}");
+        std::fs::write(self.path(file), text.replacen(from, to, 1)).unwrap();
+    }
+
+    /// The 1-based line and column where `needle` starts in `file`.
+    #[track_caller]
+    pub fn pos_of(&self, file: &str, needle: &str) -> (usize, usize) {
+        let text = self.read(file);
+        let at = text
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} in {file}"));
+        let line = text[..at].matches('\n').count() + 1;
+        let col = text[..at].rsplit('\n').next().unwrap().chars().count() + 1;
+        (line, col)
+    }
+}
