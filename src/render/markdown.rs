@@ -556,8 +556,12 @@ impl Renderer {
             prompts = detect(true);
         }
         let any_prompt = prompts.iter().any(Option::is_some);
-        // A shell or redis-cli block without prompts is a list of commands.
-        let all_commands = !any_prompt && (shell || block.lang.starts_with("redis"));
+        // Without prompts, a redis-cli block is a list of commands; a shell block mixes
+        // commands with their output (the course's logs and `--cluster check` results), so
+        // only lines that start with a program name at the margin count as commands.
+        let redis = block.lang.starts_with("redis");
+        let looks_like_command =
+            |line: &str| !any_prompt && (redis || (shell && starts_with_program(line)));
         let mut continued = false;
         for (line, prompt) in lines.iter().zip(prompts) {
             let mut spans = vec![Span::new(CODE_BAR, Attrs::of(Role::CodeBar))];
@@ -567,7 +571,7 @@ impl Renderer {
                     spans.push(Span::new(&line[end..], Attrs::of(Role::Command)));
                     true
                 }
-                None if continued || all_commands => {
+                None if continued || looks_like_command(line) => {
                     spans.push(Span::new(line, Attrs::of(Role::Command)));
                     true
                 }
@@ -886,6 +890,18 @@ fn clean_code(line: &str) -> String {
         }
     }
     out
+}
+
+/// `redis-cli -c -h …`, `cd /usr/local`, `./run.sh`: a lowercase program name at the very start
+/// of the line. Log lines (`4931:M …`), `--cluster check` output (`M: …`, `[OK] …`) and
+/// indented continuation lines do not start that way.
+fn starts_with_program(line: &str) -> bool {
+    let word = line.split(' ').next().unwrap_or("");
+    let mut chars = word.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '.' || c == '/')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_./-".contains(c))
 }
 
 /// Byte length of the shell or redis-cli prompt starting `line` (its trailing
@@ -1277,6 +1293,29 @@ Nos conectamos a `127.0.158.102:6380`:
             assert_eq!(prompt_len(line, false), expected, "{line:?}");
         }
         assert_eq!(prompt_len("# apt install redis", true), Some(2));
+    }
+
+    #[test]
+    fn prompt_less_shell_blocks_mark_only_program_lines_as_commands() {
+        let command = Style::new().green().bold().force_styling(true);
+        let log = "```bash\n4931:M 07 Mar 2020 22:46:30.715 # Manual failover requested\n```";
+        // Nothing in a log is a command: no green at all.
+        assert!(!colored(log, 80).contains("\u{1b}[32m"));
+        let check = "```bash\nredis-cli --cluster check 127.0.0.1:7000\nM: 6406 127.0.0.1:7000\n   slots:[0-5960]\n```";
+        let out = colored(check, 80);
+        assert!(
+            out.contains(
+                &command
+                    .apply_to("redis-cli --cluster check 127.0.0.1:7000")
+                    .to_string()
+            )
+        );
+        assert!(!out.contains(&command.apply_to("M: 6406 127.0.0.1:7000").to_string()));
+        assert!(starts_with_program("cd /usr/local/redis-rb-cluster"));
+        assert!(starts_with_program("./consistency-test.rb"));
+        assert!(!starts_with_program("  replicates 6406"));
+        assert!(!starts_with_program("[OK] All 16384 slots covered."));
+        assert!(!starts_with_program("M: 640673d5"));
     }
 
     #[test]
