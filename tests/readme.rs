@@ -11,7 +11,7 @@ fn quick_start_line(marker: &str) -> String {
     lines.next();
     lines
         .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("```"))
         .unwrap_or_default()
         .to_string()
 }
