@@ -44,8 +44,8 @@ pub fn main() -> ExitCode {
         Some(LangArg::Es) => Lang::Es,
         None => lang,
     };
-    let config = Config::new(&cli, lang);
-    match commands::run(&config, cli.command) {
+    let result = Config::new(&cli, lang).and_then(|config| commands::run(&config, cli.command));
+    match result {
         Ok(()) => ExitCode::from(exit::OK),
         Err(e) => {
             eprintln!("{}: {}", style(t!("error-prefix")).red().bold(), e);

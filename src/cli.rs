@@ -22,6 +22,21 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "LAB_LABS_DIR")]
     pub labs_dir: Option<PathBuf>,
 
+    #[arg(long, global = true, value_name = "DIR", env = "LAB_STATE_DIR")]
+    pub state_dir: Option<PathBuf>,
+
+    #[arg(long, global = true, value_name = "PATH", env = "LAB_REDIS_SERVER")]
+    pub redis_server: Option<PathBuf>,
+
+    #[arg(long, global = true, value_name = "IP", env = "LAB_BASE_IP")]
+    pub base_ip: Option<String>,
+
+    #[arg(long, global = true)]
+    pub shared_loopback: bool,
+
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -31,6 +46,59 @@ pub enum Command {
     List,
     Show(ShowArgs),
     Lint(LintArgs),
+    #[command(subcommand)]
+    Cluster(ClusterCommand),
+    Logs(LogsArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ClusterCommand {
+    Up(UpArgs),
+    Status(StatusArgs),
+    Check(CheckArgs),
+    Down,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct NodesArg {
+    #[arg(long, value_name = "ADDRESSES", value_delimiter = ',')]
+    pub nodes: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct UpArgs {
+    #[arg(long, value_name = "LAB")]
+    pub lab: Option<String>,
+    #[arg(long)]
+    pub fresh: bool,
+    #[command(flatten)]
+    pub nodes: NodesArg,
+}
+
+#[derive(Args, Debug)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub nodes: NodesArg,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[arg(value_name = "HOST:PORT")]
+    pub node: Option<String>,
+    #[command(flatten)]
+    pub nodes: NodesArg,
+}
+
+#[derive(Args, Debug)]
+pub struct LogsArgs {
+    #[arg(value_name = "NODE")]
+    pub node: String,
+    #[arg(short, long)]
+    pub follow: bool,
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 40)]
+    pub lines: usize,
 }
 
 #[derive(Args, Debug)]

@@ -2,10 +2,16 @@
 //! environment so the core never reads either.
 
 use std::io::IsTerminal;
+use std::net::Ipv4Addr;
+use std::path::PathBuf;
 
 use crate::cli::{Cli, ColorArg};
+use crate::cluster::statedir::StateDir;
+use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::lab::catalog::Catalog;
+use crate::lab::topology::{DEFAULT_LOCAL_BASE, DEFAULT_SHARED_PORT};
+use crate::msg;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -15,10 +21,20 @@ pub struct Config {
     /// Columns available for text.
     pub width: usize,
     pub catalog: Catalog,
+    pub state: StateDir,
+    /// `--redis-server` / `LAB_REDIS_SERVER`; otherwise found on PATH when needed.
+    pub redis_server: Option<PathBuf>,
+    /// First loopback address of the local cluster's hosts (127.0.158.100).
+    pub base_ip: Ipv4Addr,
+    /// First port when the nodes share 127.0.0.1 (`LAB_BASE_PORT`, 7000).
+    pub shared_port: u16,
+    pub shared_loopback: bool,
+    /// No spinners.
+    pub quiet: bool,
 }
 
 impl Config {
-    pub fn new(cli: &Cli, lang: Lang) -> Config {
+    pub fn new(cli: &Cli, lang: Lang) -> Result<Config> {
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         let tty = std::io::stdout().is_terminal();
         let color = match cli.color {
@@ -36,11 +52,30 @@ impl Config {
             .or_else(|| env("COLUMNS").and_then(|c| c.parse().ok()))
             .unwrap_or(80)
             .clamp(40, 120);
-        Config {
+        // The local cluster binds loopback only: anything else would expose it, or reach a
+        // machine that is not ours.
+        let base_ip = match cli.base_ip.as_deref() {
+            None => DEFAULT_LOCAL_BASE,
+            Some(s) => match s.parse::<Ipv4Addr>() {
+                Ok(ip) if ip.is_loopback() && ip.octets()[3] <= 250 => ip,
+                _ => return Err(Error::Usage(msg!("error-base-ip", value = s))),
+            },
+        };
+        let shared_port = env("LAB_BASE_PORT")
+            .and_then(|p| p.parse().ok())
+            .filter(|p| (1024..60000).contains(p))
+            .unwrap_or(DEFAULT_SHARED_PORT);
+        Ok(Config {
             lang,
             color,
             width,
             catalog: Catalog::locate(cli.labs_dir.as_deref()),
-        }
+            state: StateDir::locate(cli.state_dir.as_deref()),
+            redis_server: cli.redis_server.clone(),
+            base_ip,
+            shared_port,
+            shared_loopback: cli.shared_loopback,
+            quiet: cli.quiet,
+        })
     }
 }

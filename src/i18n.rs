@@ -80,9 +80,19 @@ pub const CATALOGUES: &[(&str, &str, &str)] = &[
     ("en", "main.ftl", include_str!("../locales/en/main.ftl")),
     ("en", "cli.ftl", include_str!("../locales/en/cli.ftl")),
     ("en", "lab.ftl", include_str!("../locales/en/lab.ftl")),
+    (
+        "en",
+        "cluster.ftl",
+        include_str!("../locales/en/cluster.ftl"),
+    ),
     ("es", "main.ftl", include_str!("../locales/es/main.ftl")),
     ("es", "cli.ftl", include_str!("../locales/es/cli.ftl")),
     ("es", "lab.ftl", include_str!("../locales/es/lab.ftl")),
+    (
+        "es",
+        "cluster.ftl",
+        include_str!("../locales/es/cluster.ftl"),
+    ),
 ];
 
 pub struct Localizer {

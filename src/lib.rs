@@ -7,6 +7,7 @@ pub mod cluster;
 mod commands;
 pub mod config;
 pub mod error;
+pub mod fsutil;
 pub mod i18n;
 pub mod lab;
 pub mod render;

@@ -66,6 +66,20 @@ impl FromStr for NodeAddr {
     }
 }
 
+impl serde::Serialize for NodeAddr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NodeAddr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<NodeAddr, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse()
+            .map_err(|_| serde::de::Error::custom(format!("not a host:port address: {s}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,19 @@
-//! Real Redis Cluster nodes: addresses, slots, and (later) provisioning and inspection.
+//! Real Redis Cluster nodes: provisioning, forming, inspecting and tearing down.
+//!
+//! Nothing here knows about slides or languages; errors carry message ids that the CLI puts
+//! into words.
 
 pub mod addr;
+pub mod conn;
+pub mod dataset;
+pub mod form;
+pub mod health;
+pub mod inspect;
+pub mod local;
+pub mod parse;
+pub mod process;
+pub mod provision;
+pub mod server;
 pub mod slots;
+pub mod state;
+pub mod statedir;

@@ -1,9 +1,14 @@
 //! One file per command: each takes the validated [`Config`] and its own arguments, does the
 //! work through the core modules, and prints. Nothing below this layer prints.
 
+mod cluster;
+mod common;
 mod lint;
 mod list;
+mod logs;
+mod progress;
 mod show;
+mod table;
 
 use crate::cli::Command;
 use crate::config::Config;
@@ -14,5 +19,7 @@ pub fn run(config: &Config, command: Command) -> Result<()> {
         Command::List => list::run(config),
         Command::Show(args) => show::run(config, &args),
         Command::Lint(args) => lint::run(config, &args),
+        Command::Cluster(c) => cluster::run(config, c),
+        Command::Logs(args) => logs::run(config, &args),
     }
 }

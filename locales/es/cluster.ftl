@@ -1,0 +1,135 @@
+# El cluster: aprovisionamiento, inspección, comprobaciones, logs.
+
+error-bad-address = «{ $value }» no es una dirección de nodo; escribe host:puerto, o redis://[usuario][:contraseña@]host:puerto.
+error-base-ip = «{ $value }» no puede ser la primera dirección del cluster local: debe ser una dirección de loopback como 127.0.158.100 (el cluster nunca escucha en otra parte).
+error-redis-server-missing = no se encuentra redis-server en el PATH. Instala Redis 7 o posterior (Debian/Ubuntu: sudo apt install redis-server redis-tools; macOS: brew install redis), o indica dónde está con --redis-server o LAB_REDIS_SERVER.
+error-redis-server-not-runnable = no se ha podido ejecutar { $path } como redis-server. Revisa la ruta indicada con --redis-server o LAB_REDIS_SERVER.
+error-redis-server-too-old = { $path } es Redis { $version }; los laboratorios necesitan Redis 7 o posterior (Debian/Ubuntu: sudo apt install redis-server; macOS: brew install redis).
+error-addr-in-use-by = { $addr } ya está en uso por { $process } (pid { $pid }). Detenlo, o da al cluster otras direcciones con --base-ip (por ejemplo --base-ip 127.0.159.100).
+error-addr-in-use = { $addr } ya está en uso por otro programa. Detenlo, o da al cluster otras direcciones con --base-ip (por ejemplo --base-ip 127.0.159.100).
+error-no-loopback = aquí no se puede escuchar ni en 127.0.158.x ni en 127.0.0.1; revisa la interfaz de loopback.
+error-spawn = no se ha podido arrancar { $path }: { $reason }
+error-node-did-not-start = el nodo { $addr } no ha arrancado. El final de su log:
+    { $log }
+error-unreachable = { $addr } no responde: { $reason }
+conn-refused = conexión rechazada (¿está arrancado el nodo? `lab cluster status` muestra cuáles lo están)
+conn-timeout = sin respuesta a tiempo (puede que el nodo esté pausado o la red bloqueada)
+conn-auth-required = necesita contraseña: indícala como redis://:CONTRASEÑA@host:puerto o en REDISCLI_AUTH
+conn-auth-failed = la contraseña ha sido rechazada
+conn-other = { $detail }
+error-cluster-command = { $addr } ha rechazado { $command }: { $reason }
+error-cluster-not-forming = el cluster no se ha formado a tiempo: { $problems }
+error-loading-data = no se han podido cargar los datos del laboratorio: { $reason }
+error-not-cluster-enabled = { $addr } no es un nodo de cluster (cluster-enabled es no).
+error-node-not-empty = { $addr } no está vacío ({ $keys } claves, { $known } nodos conocidos); formar un cluster en él lo destruiría. Usa nodos vacíos, o añade --fresh para reiniciarlos (se borran sus datos).
+error-nodes-count = --nodes ha dado { $given } direcciones; este laboratorio necesita { $needed }, en este orden: { $order }.
+error-other-cluster-running = otro cluster de este directorio de estado sigue en marcha; detenlo antes con `lab cluster down`.
+error-remote-other-lab = el cluster indicado con --nodes se formó para el laboratorio «{ $lab }»; añade --fresh para formarlo de nuevo para este (se borran sus datos).
+error-cluster-broken = el cluster está en marcha pero no está sano:{ $problems }
+    Ejecuta `lab cluster up --fresh` para formarlo de nuevo sobre los nodos en marcha (se vuelven a cargar los datos del laboratorio).
+error-no-cluster = todavía no hay ningún cluster: arranca uno con `lab cluster up` (o `lab start <laboratorio>`), o indica uno con --nodes.
+error-lab-not-runnable = «{ $lab }» es un fichero de diapositivas suelto: no tiene lab.yaml, así que no tiene cluster que arrancar.
+error-lab-has-errors = el laboratorio «{ $lab }» tiene { $count ->
+    [one] un error
+   *[other] { $count } errores
+}; ejecuta `lab lint { $lab }` para { $count ->
+    [one] verlo
+   *[other] verlos
+}.
+error-logs-remote = los logs solo se guardan para el cluster local; en las máquinas virtuales del curso lee /var/log/redis/redis-<puerto>.log.
+error-unknown-node = «{ $node }» no es un nodo de este cluster. Sus nodos: { $known }.
+cluster-waiting-for-lock = Otra orden de lab está cambiando el cluster; esperando a que termine…
+check-failed = { $count ->
+    [one] la comprobación ha encontrado 1 problema.
+   *[other] la comprobación ha encontrado { $count } problemas.
+}
+
+problem-state-not-ok = { $addr } informa cluster_state:fail.
+problem-not-master-of = { $addr } todavía no es el maestro de { $slots }.
+problem-not-replica-of = { $addr } todavía no es réplica de { $master }.
+problem-link-down = el enlace de replicación de { $addr } con su maestro está caído.
+problem-views-differ = los nodos todavía no coinciden en la configuración del cluster.
+problem-handshake = { $addr } no ha terminado el handshake con su maestro.
+problem-replica-behind = { $addr } todavía no ha recibido todas las escrituras de su maestro.
+problem-other-lab = se formó para el laboratorio «{ $lab }».
+problem-node-not-running = { $addr } no está en marcha.
+problem-failing = otros nodos marcan { $node } como { $flags }.
+problem-disagree = { $node } ve { $about } como { $sees }; los demás lo ven como { $others }.
+problem-uncovered = { $count ->
+    [one] 1 slot no tiene
+   *[other] { $count } slots no tienen
+} maestro: { $slots }.
+problem-contested = más de un maestro reclama los slots { $slots }.
+problem-migrating = { $addr } tiene el slot { $slot } migrando a { $peer }.
+problem-importing = { $addr } tiene el slot { $slot } importando desde { $peer }.
+problem-not-online = { $addr } está { $health }, no online.
+
+phase-checking = Revisando el directorio de estado…
+phase-starting = Arrancando los procesos redis-server…
+phase-resetting = Reiniciando los nodos en marcha (CLUSTER RESET HARD)…
+phase-meeting = Asignando slots y presentando los nodos (CLUSTER MEET)…
+phase-replicating = Conectando las réplicas (CLUSTER REPLICATE)…
+phase-waiting-ok = Esperando cluster_state:ok en todos los nodos…
+phase-loading = Cargando los datos del laboratorio…
+phase-syncing = Esperando a que las réplicas los reciban…
+
+cluster-summary = { $nodes } nodos ({ $masters } maestros, { $replicas } réplicas), { $keys } claves del laboratorio
+cluster-created = Cluster para { $lab } listo en { $secs } s: { $summary }.
+cluster-reused = El cluster para { $lab } ya estaba en marcha y sano: { $summary }.
+cluster-reformed = Cluster para { $lab } formado de nuevo sobre sus nodos en marcha en { $secs } s{ $restarted ->
+    [0] {""}
+    [one] {" "}(1 nodo rearrancado)
+   *[other] {" "}({ $restarted } nodos rearrancados)
+}: { $summary }.
+cluster-shared-loopback = Esta máquina no puede escuchar en 127.0.158.x, así que los nodos comparten 127.0.0.1 con puertos distintos a partir de { $first }. Las diapositivas muestran esas direcciones.
+cluster-next = Míralo con `lab cluster status`, o con `redis-cli --cluster check { $addr }`.
+
+role-master = maestro
+role-replica = réplica
+status-node = NODO
+status-role = PAPEL
+status-slots = SLOTS
+status-keys = CLAVES
+status-replica-of = RÉPLICA DE
+status-link = ENLACE
+status-offset = OFFSET
+status-flags = MARCAS
+status-up = activo
+status-down = caído
+status-not-ok = no-ok
+status-open-slots = { $count } abiertos
+status-not-running = parado
+status-paused = pausado (SIGSTOP)
+status-healthy = Todos los nodos ok, slots cubiertos, vistas coincidentes, réplicas enlazadas.
+
+check-master-line = { $addr } ({ $id }...) -> { $keys } claves | { $slots } slots | { $replicas } réplicas.
+check-keys = { $keys } claves en { $masters } maestros.
+check-keys-per-slot = { $avg } claves por slot de media.
+check-performing = Comprobando el cluster (desde el nodo { $addr })
+check-slots = slots:{ $ranges } ({ $count } slots) maestro
+check-replicas = { $count } réplica(s) más
+check-replicates = replica { $id }
+check-agree = Todos los nodos coinciden en la configuración de slots.
+check-disagree = ¡Los nodos no coinciden en la configuración!
+check-open-slots = Buscando slots abiertos...
+check-migrating = El nodo { $addr } tiene el slot { $slot } en estado migrating.
+check-importing = El nodo { $addr } tiene el slot { $slot } en estado importing.
+check-open-list = Estos slots están abiertos: { $slots }.
+check-coverage = Comprobando la cobertura de slots...
+check-covered = Los 16384 slots están cubiertos.
+check-not-covered = No todos los 16384 slots están cubiertos: { $count } sin maestro ({ $slots }).
+check-contested = Slots reclamados por más de un maestro: { $slots }.
+check-nodes = Comprobando nodos, papeles y enlaces de replicación...
+check-reachable = Los { $count } nodos responden.
+check-none-failing = Ningún nodo está marcado como fail? o fail.
+check-failing = { $node } está marcado como { $flags }.
+check-roles = { $masters } maestros, { $replicas } réplicas.
+check-no-replica = El maestro { $addr } no tiene réplica: si cae, sus slots caen con él.
+check-links-up = Los enlaces de replicación de todas las réplicas están activos.
+
+down-done = Detenidos { $count } nodos{ $killed ->
+    [0] {""}
+   *[other] {" "}({ $killed } hubo que matarlos)
+} y borrados sus ficheros.
+down-nothing = No había ningún cluster en marcha.
+down-forgot-remote = Olvidado el cluster indicado con --nodes; sus nodos no son nuestros, así que siguen en marcha.

@@ -1,0 +1,242 @@
+//! Taking a [`ClusterState`]: every node asked at once, one pipelined round trip each (plus a
+//! SCAN for the lab's keys). Connections are kept between snapshots, so polling every 100 ms
+//! costs a few round trips, not a few handshakes.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use futures::future::join_all;
+use redis::aio::MultiplexedConnection;
+use redis::{Value, cmd, pipe};
+use tokio::sync::Mutex;
+
+use super::addr::NodeAddr;
+use super::conn::{ConnError, Target, connect_with};
+use super::parse::{self, cluster_info, cluster_nodes, replication, shard_health};
+use super::state::{ClusterState, NodeState, Unreachable};
+use crate::lab::check::Role;
+
+/// Inspection must stay quick even when a node is paused (SIGSTOP): a paused node costs this
+/// long, then counts as unreachable.
+const CONNECT: Duration = Duration::from_millis(800);
+const RESPONSE: Duration = Duration::from_millis(1500);
+
+pub struct Inspector {
+    targets: Vec<Target>,
+    prefix: Option<String>,
+    conns: Mutex<HashMap<NodeAddr, MultiplexedConnection>>,
+}
+
+impl Inspector {
+    /// Inspects exactly these nodes; `prefix` selects the lab's keys to count.
+    pub fn new(targets: Vec<Target>, prefix: Option<String>) -> Inspector {
+        Inspector {
+            targets,
+            prefix,
+            conns: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn targets(&self) -> &[Target] {
+        &self.targets
+    }
+
+    async fn conn(&self, t: &Target) -> Result<MultiplexedConnection, ConnError> {
+        if let Some(c) = self.conns.lock().await.get(&t.addr) {
+            return Ok(c.clone());
+        }
+        let c = connect_with(t, CONNECT, RESPONSE).await?;
+        self.conns.lock().await.insert(t.addr.clone(), c.clone());
+        Ok(c)
+    }
+
+    async fn forget(&self, addr: &NodeAddr) {
+        self.conns.lock().await.remove(addr);
+    }
+
+    async fn node(&self, t: &Target) -> Result<NodeState, ConnError> {
+        // A cached connection may belong to a node that restarted since: retry once afresh.
+        for attempt in 0..2 {
+            let mut c = self.conn(t).await?;
+            match query(&mut c, &t.addr, self.prefix.as_deref()).await {
+                Ok(n) => return Ok(n),
+                Err(e) => {
+                    self.forget(&t.addr).await;
+                    let err = ConnError::from_redis(&e);
+                    if attempt == 1 || !(e.is_io_error() || e.is_connection_dropped()) {
+                        return Err(err);
+                    }
+                }
+            }
+        }
+        unreachable!("the loop returns on its second pass")
+    }
+
+    pub async fn snapshot(&self) -> ClusterState {
+        let started = Instant::now();
+        let results = join_all(self.targets.iter().map(|t| self.node(t))).await;
+        let mut nodes = vec![];
+        let mut unreachable = vec![];
+        for (t, r) in self.targets.iter().zip(results) {
+            match r {
+                Ok(n) => nodes.push(n),
+                Err(reason) => unreachable.push(Unreachable {
+                    addr: t.addr.clone(),
+                    reason,
+                }),
+            }
+        }
+        ClusterState {
+            nodes,
+            unreachable,
+            took: started.elapsed(),
+        }
+    }
+}
+
+/// The nodes of a cluster, as a seed node lists them (itself first).
+pub async fn discover(seed: &Target) -> Result<Vec<Target>, ConnError> {
+    let mut c = connect_with(seed, CONNECT, RESPONSE).await?;
+    let text: String = cmd("CLUSTER")
+        .arg("NODES")
+        .query_async(&mut c)
+        .await
+        .map_err(|e| ConnError::from_redis(&e))?;
+    let mut out = vec![seed.clone()];
+    for line in cluster_nodes(&text) {
+        if let Some(addr) = line.addr.filter(|a| *a != seed.addr && a.port != 0)
+            && !out.iter().any(|t| t.addr == addr)
+        {
+            out.push(Target::new(addr, seed.auth.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// Glob characters in a prefix must not act as patterns in SCAN MATCH.
+fn glob_escape(prefix: &str) -> String {
+    let mut out = String::with_capacity(prefix.len() + 1);
+    for c in prefix.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('*');
+    out
+}
+
+/// Keys matching `prefix` on one node.
+pub async fn count_keys(c: &mut MultiplexedConnection, prefix: &str) -> redis::RedisResult<u64> {
+    let pattern = glob_escape(prefix);
+    let mut cursor: u64 = 0;
+    let mut count = 0u64;
+    loop {
+        let (next, keys): (u64, Vec<Vec<u8>>) = cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(&pattern)
+            .arg("COUNT")
+            .arg(10_000)
+            .query_async(c)
+            .await?;
+        count += keys.len() as u64;
+        cursor = next;
+        if cursor == 0 {
+            return Ok(count);
+        }
+    }
+}
+
+async fn query(
+    c: &mut MultiplexedConnection,
+    addr: &NodeAddr,
+    prefix: Option<&str>,
+) -> redis::RedisResult<NodeState> {
+    let replies: Vec<redis::RedisResult<Value>> = pipe()
+        .cmd("CLUSTER")
+        .arg("NODES")
+        .cmd("CLUSTER")
+        .arg("INFO")
+        .cmd("INFO")
+        .arg("replication")
+        .cmd("DBSIZE")
+        .cmd("CLUSTER")
+        .arg("SHARDS")
+        .ignore_errors()
+        .query_async(c)
+        .await?;
+    let text_of = |i: usize| -> redis::RedisResult<String> {
+        match replies.get(i) {
+            Some(Ok(v)) => Ok(parse::text(v).unwrap_or_default()),
+            Some(Err(e)) => Err(e.clone()),
+            None => Ok(String::new()),
+        }
+    };
+    let view = cluster_nodes(&text_of(0)?);
+    let info = cluster_info(&text_of(1)?);
+    let repl = replication(&text_of(2)?);
+    let dbsize = text_of(3)?.parse().unwrap_or(0);
+    // CLUSTER SHARDS is Redis 7; older servers simply have no health to report.
+    let health_by_id = match replies.get(4) {
+        Some(Ok(v)) => shard_health(v),
+        _ => Default::default(),
+    };
+    let keys = match prefix {
+        Some(p) => Some(count_keys(c, p).await?),
+        None => None,
+    };
+    let me = view.iter().find(|l| l.is_myself()).cloned();
+    let Some(me) = me else {
+        // Not a cluster node (cluster-enabled no): report it as such, with what we know.
+        return Ok(NodeState {
+            addr: addr.clone(),
+            id: String::new(),
+            role: if repl.is_master {
+                Role::Master
+            } else {
+                Role::Replica
+            },
+            master_id: None,
+            slots: Default::default(),
+            open_slots: vec![],
+            config_epoch: 0,
+            info,
+            replication: repl,
+            health: None,
+            view,
+            keys,
+            dbsize,
+        });
+    };
+    Ok(NodeState {
+        addr: addr.clone(),
+        health: health_by_id.get(&me.id).cloned(),
+        id: me.id.clone(),
+        role: if me.is_replica() {
+            Role::Replica
+        } else {
+            Role::Master
+        },
+        master_id: me.master_id.clone(),
+        slots: me.slots.clone(),
+        open_slots: me.open.clone(),
+        config_epoch: me.config_epoch,
+        info,
+        replication: repl,
+        view,
+        keys,
+        dbsize,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_are_matched_literally() {
+        assert_eq!(glob_escape("mf:"), "mf:*");
+        assert_eq!(glob_escape("a*b?[c]\\"), "a\\*b\\?\\[c\\]\\\\*");
+    }
+}

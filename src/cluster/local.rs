@@ -1,0 +1,335 @@
+//! The local backend: one `redis-server` per node, each in its own directory of the state dir
+//! and its own process group, so Ctrl-C in the student's terminal never reaches the nodes; they
+//! live from `cluster up` until `cluster down`.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+use tokio::process::{Child, Command};
+
+use super::addr::NodeAddr;
+use super::process;
+use super::statedir::StateDir;
+use crate::error::{Error, Result};
+use crate::lab::topology::NodeRef;
+use crate::msg;
+
+#[derive(Clone, Debug)]
+pub struct LocalNode {
+    pub name: NodeRef,
+    pub addr: NodeAddr,
+    pub dir: PathBuf,
+}
+
+impl LocalNode {
+    pub fn new(state: &StateDir, name: NodeRef, addr: NodeAddr) -> LocalNode {
+        let dir = state.node_dir(&addr);
+        LocalNode { name, addr, dir }
+    }
+
+    pub fn log(&self) -> PathBuf {
+        self.dir.join("redis.log")
+    }
+
+    fn pidfile(&self) -> PathBuf {
+        self.dir.join("lab.pid")
+    }
+
+    /// The node's process, if it runs: our pidfile, else redis-server's own, each checked.
+    pub fn pid(&self) -> Option<u32> {
+        ["lab.pid", "redis.pid"]
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(self.dir.join(f)).ok())
+            .filter_map(|s| s.trim().parse().ok())
+            .find(|pid| process::is_node(*pid, &self.dir))
+    }
+}
+
+fn quoted(p: &Path) -> String {
+    let s = p
+        .display()
+        .to_string()
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
+    format!("\"{s}\"")
+}
+
+/// The node's configuration. Each setting is there for a reason noted beside it.
+pub fn config(node: &LocalNode, node_timeout_ms: u64) -> String {
+    let ip = &node.addr.host;
+    let dir = quoted(&node.dir);
+    format!(
+        "# Written by lab for node {name}.\n\
+         bind {ip}\n\
+         port {port}\n\
+         protected-mode yes\n\
+         daemonize no\n\
+         dir {dir}\n\
+         pidfile {pid}\n\
+         logfile {log}\n\
+         cluster-enabled yes\n\
+         cluster-config-file nodes.conf\n\
+         cluster-node-timeout {node_timeout_ms}\n\
+         # Without it MEET never completes on 127.0.158.x: peers would learn 127.0.0.1.\n\
+         cluster-announce-ip {ip}\n\
+         # Without it masters list their replicas as 127.0.0.1.\n\
+         replica-announce-ip {ip}\n\
+         # Keep the lab's layout: no replica moves to another master by itself.\n\
+         cluster-allow-replica-migration no\n\
+         # Lab data is reloaded, never persisted.\n\
+         save \"\"\n\
+         appendonly no\n\
+         # The default 5 s wait only delays a replica's first sync.\n\
+         repl-diskless-sync yes\n\
+         repl-diskless-sync-delay 0\n",
+        name = node.name,
+        port = node.addr.port,
+        pid = quoted(&node.dir.join("redis.pid")),
+        log = quoted(&node.log()),
+    )
+}
+
+/// Why an address cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AddrProblem {
+    /// This machine has no such address (macOS has only 127.0.0.1 on its loopback).
+    Unavailable,
+    /// Something listens there already.
+    InUse(NodeAddr, Option<(u32, String)>),
+}
+
+/// Whether a node could listen on its port and its cluster bus port (port + 10000).
+pub fn probe(addr: &NodeAddr) -> std::result::Result<(), AddrProblem> {
+    let Ok(ip) = addr.host.parse::<std::net::IpAddr>() else {
+        return Err(AddrProblem::Unavailable);
+    };
+    for port in [addr.port, addr.port.saturating_add(10000)] {
+        match TcpListener::bind(SocketAddr::new(ip, port)) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AddrNotAvailable => {
+                return Err(AddrProblem::Unavailable);
+            }
+            Err(_) => {
+                let busy = NodeAddr::new(addr.host.clone(), port);
+                let by = process::listener_of(&busy);
+                return Err(AddrProblem::InUse(busy, by));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn in_use_error(busy: &NodeAddr, by: &Option<(u32, String)>) -> Error {
+    match by {
+        Some((pid, name)) => Error::Environment(msg!(
+            "error-addr-in-use-by",
+            addr = busy.to_string(),
+            process = name.as_str(),
+            pid = *pid
+        )),
+        None => Error::Environment(msg!("error-addr-in-use", addr = busy.to_string())),
+    }
+}
+
+/// A node process this command started.
+pub struct Spawned {
+    pub node: LocalNode,
+    pub pid: u32,
+    child: Child,
+}
+
+/// Writes the node's directory and config and starts it. The pid is recorded at once, so a
+/// runner killed right after still leaves the node findable by `cluster down`.
+pub fn spawn(server: &Path, node: &LocalNode, node_timeout_ms: u64) -> Result<Spawned> {
+    let _ = std::fs::remove_dir_all(&node.dir);
+    std::fs::create_dir_all(&node.dir).map_err(|e| Error::io(&node.dir, e))?;
+    let conf = node.dir.join("redis.conf");
+    std::fs::write(&conf, config(node, node_timeout_ms)).map_err(|e| Error::io(&conf, e))?;
+    restart(server, node)
+}
+
+/// Starts a node whose directory and config exist (its data and nodes.conf are kept).
+pub fn restart(server: &Path, node: &LocalNode) -> Result<Spawned> {
+    let stderr_path = node.dir.join("stderr.log");
+    let stderr = std::fs::File::create(&stderr_path).map_err(|e| Error::io(&stderr_path, e))?;
+    let child = Command::new(server)
+        .arg(node.dir.join("redis.conf"))
+        .current_dir(&node.dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(stderr))
+        // Its own process group: the terminal's Ctrl-C goes to the runner, which decides.
+        .process_group(0)
+        .kill_on_drop(false)
+        .spawn()
+        .map_err(|e| {
+            Error::Environment(msg!(
+                "error-spawn",
+                path = server.display().to_string(),
+                reason = e.to_string()
+            ))
+        })?;
+    let pid = child.id().unwrap_or(0);
+    std::fs::write(node.pidfile(), format!("{pid}\n")).map_err(|e| Error::io(node.pidfile(), e))?;
+    Ok(Spawned {
+        node: node.clone(),
+        pid,
+        child,
+    })
+}
+
+/// The last lines of a node's log and of what it printed before its log opened.
+pub fn log_tail(node: &LocalNode, lines: usize) -> String {
+    let mut out = vec![];
+    for f in ["stderr.log", "redis.log"] {
+        if let Ok(text) = std::fs::read_to_string(node.dir.join(f)) {
+            let all: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+            out.extend(
+                all[all.len().saturating_sub(lines)..]
+                    .iter()
+                    .map(|l| format!("    {l}")),
+            );
+        }
+    }
+    out.join("\n")
+}
+
+/// Waits until every node answers PING; a node that exits first is reported with its log.
+pub async fn wait_ready(spawned: &mut [Spawned], timeout: Duration) -> Result<()> {
+    let deadline = Instant::now() + timeout;
+    let mut ready = vec![false; spawned.len()];
+    loop {
+        for (i, s) in spawned.iter_mut().enumerate() {
+            if ready[i] {
+                continue;
+            }
+            if let Ok(Some(_)) = s.child.try_wait() {
+                let tail = log_tail(&s.node, 8);
+                if tail.contains("Address already in use") {
+                    return Err(in_use_error(&s.node.addr, &None));
+                }
+                return Err(Error::Environment(msg!(
+                    "error-node-did-not-start",
+                    addr = s.node.addr.to_string(),
+                    log = tail
+                )));
+            }
+            ready[i] =
+                tokio::net::TcpStream::connect((s.node.addr.host.as_str(), s.node.addr.port))
+                    .await
+                    .is_ok();
+        }
+        if ready.iter().all(|r| *r) {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            let i = ready.iter().position(|r| !r).unwrap_or(0);
+            return Err(Error::Environment(msg!(
+                "error-node-did-not-start",
+                addr = spawned[i].node.addr.to_string(),
+                log = log_tail(&spawned[i].node, 8)
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// How a node went away.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stopped {
+    /// It obeyed SHUTDOWN NOSAVE NOW.
+    Shutdown,
+    /// It had to be killed.
+    Killed,
+    /// Nothing of ours was running.
+    NotRunning,
+}
+
+/// Stops one node and removes its directory. SIGCONT first, for a node paused with SIGSTOP;
+/// SHUTDOWN NOSAVE NOW rather than SHUTDOWN, which waits up to 10 s for lagging replicas;
+/// SIGKILL when it does not go.
+pub async fn stop(pid: Option<u32>, dir: &Path, addr: Option<&NodeAddr>) -> Stopped {
+    let pid = pid.filter(|p| process::is_node(*p, dir));
+    let result = match pid {
+        None => Stopped::NotRunning,
+        Some(pid) => {
+            process::signal(pid, Signal::SIGCONT);
+            if let Some(addr) = addr {
+                let target = super::conn::Target::new(addr.clone(), Default::default());
+                let shutdown = async {
+                    let mut c = super::conn::connect_with(
+                        &target,
+                        Duration::from_millis(200),
+                        Duration::from_millis(200),
+                    )
+                    .await
+                    .ok()?;
+                    redis::cmd("SHUTDOWN")
+                        .arg("NOSAVE")
+                        .arg("NOW")
+                        .query_async::<()>(&mut c)
+                        .await
+                        .ok()
+                };
+                let _ = tokio::time::timeout(Duration::from_millis(300), shutdown).await;
+            }
+            if gone(pid, Duration::from_millis(300)).await {
+                Stopped::Shutdown
+            } else {
+                process::signal(pid, Signal::SIGKILL);
+                gone(pid, Duration::from_millis(500)).await;
+                Stopped::Killed
+            }
+        }
+    };
+    let _ = std::fs::remove_dir_all(dir);
+    result
+}
+
+async fn gone(pid: u32, within: Duration) -> bool {
+    let deadline = Instant::now() + within;
+    while process::alive(pid) {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_announces_the_node_address() {
+        let n = LocalNode {
+            name: NodeRef::new("b", 6380),
+            addr: NodeAddr::new("127.0.158.101", 6380),
+            dir: PathBuf::from("/tmp/state dir/nodes/127.0.158.101-6380"),
+        };
+        let c = config(&n, 5000);
+        assert!(c.contains("\nbind 127.0.158.101\n"));
+        assert!(c.contains("\ncluster-announce-ip 127.0.158.101\n"));
+        assert!(c.contains("\nreplica-announce-ip 127.0.158.101\n"));
+        assert!(c.contains("\ndir \"/tmp/state dir/nodes/127.0.158.101-6380\"\n"));
+        assert!(c.contains("\nrepl-diskless-sync-delay 0\n"));
+        assert!(!c.contains("bind-source-addr"));
+    }
+
+    #[test]
+    fn probing_a_busy_port_names_the_process() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        match probe(&NodeAddr::new("127.0.0.1", port)) {
+            Err(AddrProblem::InUse(a, Some((pid, _)))) => {
+                assert_eq!(a.port, port);
+                assert_eq!(pid, std::process::id());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,560 @@
+//! `cluster up` and `cluster down`: the cluster of a state directory, from nothing to healthy
+//! and back to nothing.
+//!
+//! - A healthy cluster made for the same lab is reused as it is.
+//! - A broken one is reported; `fresh` re-forms it on the running nodes (CLUSTER RESET, no
+//!   restart), starting only the nodes that are missing.
+//! - An interrupted `up` (Ctrl-C, SIGTERM) stops every node it started before returning.
+//! - `down` stops every node of the state directory, including those of a runner that was
+//!   killed, and removes their files.
+
+use std::net::Ipv4Addr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::signal::unix::{SignalKind, signal};
+
+use super::addr::NodeAddr;
+use super::conn::{Auth, Target};
+use super::form::{self, Member, Phase, Progress};
+use super::inspect::Inspector;
+use super::local::{self, AddrProblem, LocalNode, Spawned, Stopped};
+use super::process;
+use super::server::RedisServer;
+use super::state::ClusterState;
+use super::statedir::{Backend, ClusterRecord, RecordNode, StateDir};
+use crate::error::{Error, Result};
+use crate::i18n::Msg;
+use crate::lab::manifest::Dataset;
+use crate::lab::topology::{Layout, NodeRef, Topology};
+use crate::msg;
+
+/// What a lab needs from its cluster.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    pub lab: String,
+    pub topology: Topology,
+    pub data: Option<Dataset>,
+}
+
+impl Spec {
+    pub fn prefix(&self) -> Option<String> {
+        self.data.as_ref().map(|d| d.prefix.clone())
+    }
+}
+
+/// Where the nodes come from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// redis-server processes owned by the state directory.
+    Local {
+        server: RedisServer,
+        base_ip: Ipv4Addr,
+        shared_port: u16,
+        /// Use 127.0.0.1 with distinct ports even where 127.0.158.x works.
+        shared_loopback: bool,
+    },
+    /// Existing nodes, in topology order, used through the protocol only.
+    Remote { targets: Vec<Target> },
+}
+
+/// A cluster to talk to: its record and how to reach each node.
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    pub record: ClusterRecord,
+    pub members: Vec<Member>,
+}
+
+impl Cluster {
+    pub fn from_record(record: ClusterRecord, auth: &Auth) -> Cluster {
+        let members = record
+            .nodes
+            .iter()
+            .map(|n| Member {
+                name: n.name.clone(),
+                target: Target::new(n.addr.clone(), auth.clone()),
+            })
+            .collect();
+        Cluster { record, members }
+    }
+
+    pub fn targets(&self) -> Vec<Target> {
+        self.members.iter().map(|m| m.target.clone()).collect()
+    }
+
+    pub fn inspector(&self) -> Inspector {
+        Inspector::new(self.targets(), self.record.prefix.clone())
+    }
+
+    pub fn layout(&self, topo: &Topology) -> Option<Layout> {
+        let addrs: Vec<NodeAddr> = topo
+            .nodes()
+            .iter()
+            .map(|n| self.addr(n))
+            .collect::<Option<_>>()?;
+        let mut layout = Layout::given(topo, &addrs)?;
+        layout.kind = self.layout_kind();
+        Some(layout)
+    }
+
+    fn layout_kind(&self) -> crate::lab::topology::LayoutKind {
+        use crate::lab::topology::LayoutKind;
+        match self.record.backend {
+            Backend::Remote => LayoutKind::Given,
+            Backend::Local => match self.record.nodes.first().map(|n| n.addr.host.as_str()) {
+                Some("127.0.0.1") => LayoutKind::SharedLoopback {
+                    base_port: self.record.nodes.first().map_or(0, |n| n.addr.port),
+                },
+                Some(h) => LayoutKind::Local {
+                    base: h
+                        .parse()
+                        .unwrap_or(crate::lab::topology::DEFAULT_LOCAL_BASE),
+                },
+                None => LayoutKind::Given,
+            },
+        }
+    }
+
+    pub fn addr(&self, n: &NodeRef) -> Option<NodeAddr> {
+        self.members
+            .iter()
+            .find(|m| &m.name == n)
+            .map(|m| m.target.addr.clone())
+    }
+
+    pub fn local_nodes(&self, state: &StateDir) -> Vec<LocalNode> {
+        self.record
+            .nodes
+            .iter()
+            .map(|n| LocalNode::new(state, n.name.clone(), n.addr.clone()))
+            .collect()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpOutcome {
+    /// New nodes were started and formed; `shared_loopback` when 127.0.158.x could not be
+    /// bound and 127.0.0.1 with distinct ports was used instead.
+    Created { shared_loopback: bool },
+    /// A healthy cluster for this lab was already running.
+    Reused,
+    /// The nodes were running; the cluster was re-formed on them.
+    Reformed { restarted: usize },
+}
+
+/// How long forming may take before it is reported as stuck.
+const FORM_DEADLINE: Duration = Duration::from_secs(30);
+
+/// The current cluster of a state directory, if one was made.
+pub fn current(state: &StateDir, auth: &Auth) -> Result<Option<Cluster>> {
+    Ok(state.record()?.map(|r| Cluster::from_record(r, auth)))
+}
+
+/// Brings up the lab's cluster: reuses, re-forms or creates it. Returns once every node is
+/// `ok`, every replica is linked and the data is loaded.
+pub async fn up(
+    state: &StateDir,
+    spec: &Spec,
+    source: &Source,
+    fresh: bool,
+    progress: &dyn Progress,
+) -> Result<(Cluster, UpOutcome, ClusterState)> {
+    let _lock = state.lock()?;
+    let started: Arc<Mutex<Vec<(u32, LocalNode)>>> = Arc::default();
+    let work = up_locked(state, spec, source, fresh, progress, started.clone());
+    let mut int = signal(SignalKind::interrupt()).map_err(|e| Error::io("signal", e))?;
+    let mut term = signal(SignalKind::terminate()).map_err(|e| Error::io("signal", e))?;
+    let signal = tokio::select! {
+        r = work => return r,
+        _ = int.recv() => 2,
+        _ = term.recv() => 15,
+    };
+    // Interrupted: stop what this command started, and forget a cluster it was making.
+    let nodes: Vec<(u32, LocalNode)> =
+        std::mem::take(&mut *started.lock().unwrap_or_else(|p| p.into_inner()));
+    let stops = nodes
+        .iter()
+        .map(|(pid, n)| local::stop(Some(*pid), &n.dir, Some(&n.addr)));
+    futures::future::join_all(stops).await;
+    if !nodes.is_empty() {
+        let _ = std::fs::remove_file(state.record_path());
+    }
+    Err(Error::Interrupted { signal })
+}
+
+async fn up_locked(
+    state: &StateDir,
+    spec: &Spec,
+    source: &Source,
+    fresh: bool,
+    progress: &dyn Progress,
+    started: Arc<Mutex<Vec<(u32, LocalNode)>>>,
+) -> Result<(Cluster, UpOutcome, ClusterState)> {
+    progress.phase(Phase::Checking);
+    let auth = match source {
+        Source::Remote { targets } => targets.first().map(|t| t.auth.clone()).unwrap_or_default(),
+        Source::Local { .. } => Auth::default(),
+    };
+    if let Some(record) = state.record()? {
+        let same_place = match source {
+            Source::Local { .. } => record.backend == Backend::Local,
+            Source::Remote { targets } => {
+                record.backend == Backend::Remote
+                    && record.addrs() == targets.iter().map(|t| t.addr.clone()).collect::<Vec<_>>()
+            }
+        };
+        let cluster = Cluster::from_record(record.clone(), &auth);
+        if !same_place {
+            // Another cluster is recorded here: a local one must be stopped first.
+            if record.backend == Backend::Local {
+                return Err(Error::Usage(msg!("error-other-cluster-running")));
+            }
+            let _ = std::fs::remove_file(state.record_path());
+        } else if let Some(done) =
+            existing(state, spec, source, &cluster, fresh, progress, &started).await?
+        {
+            return Ok(done);
+        }
+    }
+    create(state, spec, source, progress, &started).await
+}
+
+/// Reuses or re-forms the recorded cluster; `None` when nothing of it is left to reuse.
+async fn existing(
+    state: &StateDir,
+    spec: &Spec,
+    source: &Source,
+    cluster: &Cluster,
+    fresh: bool,
+    progress: &dyn Progress,
+    started: &Arc<Mutex<Vec<(u32, LocalNode)>>>,
+) -> Result<Option<(Cluster, UpOutcome, ClusterState)>> {
+    let record = &cluster.record;
+    let mut missing: Vec<LocalNode> = vec![];
+    if record.backend == Backend::Local {
+        let nodes = cluster.local_nodes(state);
+        missing = nodes
+            .iter()
+            .filter(|n| n.pid().is_none())
+            .cloned()
+            .collect();
+        if missing.len() == nodes.len() {
+            // Nothing runs: the record is stale (the machine rebooted, say).
+            let _ = std::fs::remove_dir_all(state.cluster_dir().join("nodes"));
+            let _ = std::fs::remove_file(state.record_path());
+            return Ok(None);
+        }
+    }
+    let same_lab = record.lab == spec.lab && record.nodes.len() == spec.topology.nodes().len();
+    let snapshot = cluster.inspector().snapshot().await;
+    if !fresh && same_lab && missing.is_empty() && formed(state) && snapshot.is_healthy() {
+        return Ok(Some((cluster.clone(), UpOutcome::Reused, snapshot)));
+    }
+    // Our own half-made cluster (an interrupted or killed `up`) is simply made again.
+    if !fresh && formed(state) {
+        let problems = if !same_lab {
+            vec![msg!("problem-other-lab", lab = record.lab.as_str())]
+        } else {
+            let mut p: Vec<Msg> = missing
+                .iter()
+                .map(|n| msg!("problem-node-not-running", addr = n.addr.to_string()))
+                .collect();
+            p.extend(super::health::problems(&snapshot).iter().map(|p| p.msg()));
+            p
+        };
+        let list = problems
+            .iter()
+            .map(|m| format!("\n  - {}", m.text()))
+            .collect::<String>();
+        return Err(Error::Failed(msg!("error-cluster-broken", problems = list)));
+    }
+    if !same_lab {
+        // A different topology: the nodes themselves do not fit; start over.
+        if record.backend == Backend::Local {
+            stop_all(state).await;
+            return Ok(None);
+        }
+        return Err(Error::Usage(msg!(
+            "error-remote-other-lab",
+            lab = record.lab.as_str()
+        )));
+    }
+    // Re-form on the running nodes; start only the missing ones.
+    let Source::Local { server, .. } = source else {
+        return reform(state, spec, cluster, 0, progress).await.map(Some);
+    };
+    if !missing.is_empty() {
+        progress.phase(Phase::Starting);
+        let mut spawned = vec![];
+        for n in &missing {
+            let s = local::spawn(&server.path, n, spec.topology.node_timeout_ms)?;
+            started
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((s.pid, n.clone()));
+            spawned.push(s);
+        }
+        local::wait_ready(&mut spawned, Duration::from_secs(5)).await?;
+    }
+    reform(state, spec, cluster, missing.len(), progress)
+        .await
+        .map(Some)
+}
+
+async fn reform(
+    state: &StateDir,
+    spec: &Spec,
+    cluster: &Cluster,
+    restarted: usize,
+    progress: &dyn Progress,
+) -> Result<(Cluster, UpOutcome, ClusterState)> {
+    set_formed(state, false)?;
+    form::reset(&cluster.members, progress).await?;
+    let snapshot = form::form(
+        &cluster.members,
+        &spec.topology,
+        spec.data.as_ref(),
+        progress,
+        FORM_DEADLINE,
+    )
+    .await?;
+    set_formed(state, true)?;
+    Ok((cluster.clone(), UpOutcome::Reformed { restarted }, snapshot))
+}
+
+fn formed_marker(state: &StateDir) -> std::path::PathBuf {
+    state.cluster_dir().join("formed")
+}
+
+/// Whether the last formation finished: an `up` killed half-way leaves this unset.
+fn formed(state: &StateDir) -> bool {
+    formed_marker(state).exists()
+}
+
+fn set_formed(state: &StateDir, yes: bool) -> Result<()> {
+    let p = formed_marker(state);
+    if yes {
+        std::fs::write(&p, b"").map_err(|e| Error::io(&p, e))
+    } else {
+        match std::fs::remove_file(&p) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&p, e)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Chooses addresses: the lab's loopback hosts, or 127.0.0.1 with distinct ports where those
+/// cannot be bound. An address in use is an error that names who uses it.
+fn local_layout(
+    topo: &Topology,
+    base_ip: Ipv4Addr,
+    shared_port: u16,
+    shared: bool,
+) -> Result<(Layout, bool)> {
+    let check = |layout: &Layout| -> Result<bool> {
+        for (_, addr) in layout.iter() {
+            match local::probe(addr) {
+                Ok(()) => {}
+                Err(AddrProblem::Unavailable) => return Ok(false),
+                Err(AddrProblem::InUse(busy, by)) => return Err(local::in_use_error(&busy, &by)),
+            }
+        }
+        Ok(true)
+    };
+    if !shared {
+        let layout = Layout::local(topo, base_ip);
+        if check(&layout)? {
+            return Ok((layout, false));
+        }
+    }
+    let layout = Layout::shared_loopback(topo, shared_port);
+    if !check(&layout)? {
+        return Err(Error::Environment(msg!("error-no-loopback")));
+    }
+    Ok((layout, true))
+}
+
+async fn create(
+    state: &StateDir,
+    spec: &Spec,
+    source: &Source,
+    progress: &dyn Progress,
+    started: &Arc<Mutex<Vec<(u32, LocalNode)>>>,
+) -> Result<(Cluster, UpOutcome, ClusterState)> {
+    let topo = &spec.topology;
+    let (record, shared) = match source {
+        Source::Local {
+            server,
+            base_ip,
+            shared_port,
+            shared_loopback,
+        } => {
+            // Nodes left by a runner killed before it recorded anything are ours: stop them.
+            stop_all(state).await;
+            let (layout, shared) = local_layout(topo, *base_ip, *shared_port, *shared_loopback)?;
+            let record = record_for(spec, Backend::Local, &layout, false, Some(server));
+            set_formed(state, false).ok();
+            state.save_record(&record)?;
+            progress.phase(Phase::Starting);
+            let mut spawned: Vec<Spawned> = vec![];
+            for n in &record.nodes {
+                let node = LocalNode::new(state, n.name.clone(), n.addr.clone());
+                let s = local::spawn(&server.path, &node, topo.node_timeout_ms)?;
+                started
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((s.pid, node));
+                spawned.push(s);
+            }
+            local::wait_ready(&mut spawned, Duration::from_secs(5)).await?;
+            (record, shared)
+        }
+        Source::Remote { targets } => {
+            let addrs: Vec<NodeAddr> = targets.iter().map(|t| t.addr.clone()).collect();
+            let layout = Layout::given(topo, &addrs).ok_or_else(|| {
+                Error::Usage(msg!(
+                    "error-nodes-count",
+                    given = addrs.len(),
+                    needed = topo.nodes().len(),
+                    order = topo
+                        .nodes()
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+            let auth = targets.first().is_some_and(|t| t.auth.is_set());
+            let record = record_for(spec, Backend::Remote, &layout, auth, None);
+            let cluster = Cluster::from_record(record.clone(), &targets[0].auth);
+            form::ensure_empty(&cluster.members).await?;
+            set_formed(state, false).ok();
+            state.save_record(&record)?;
+            (record, false)
+        }
+    };
+    let auth = match source {
+        Source::Remote { targets } => targets[0].auth.clone(),
+        Source::Local { .. } => Auth::default(),
+    };
+    let cluster = Cluster::from_record(record, &auth);
+    let snapshot = form::form(
+        &cluster.members,
+        topo,
+        spec.data.as_ref(),
+        progress,
+        FORM_DEADLINE,
+    )
+    .await?;
+    set_formed(state, true)?;
+    Ok((
+        cluster,
+        UpOutcome::Created {
+            shared_loopback: shared,
+        },
+        snapshot,
+    ))
+}
+
+fn record_for(
+    spec: &Spec,
+    backend: Backend,
+    layout: &Layout,
+    auth: bool,
+    server: Option<&RedisServer>,
+) -> ClusterRecord {
+    ClusterRecord {
+        lab: spec.lab.clone(),
+        backend,
+        nodes: spec
+            .topology
+            .nodes()
+            .into_iter()
+            .filter_map(|n| {
+                let addr = layout.addr(&n)?.clone();
+                Some(RecordNode { name: n, addr })
+            })
+            .collect(),
+        prefix: spec.prefix(),
+        node_timeout_ms: spec.topology.node_timeout_ms,
+        auth,
+        redis_server: server.map(|s| s.path.clone()),
+    }
+}
+
+/// What `down` did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DownReport {
+    pub shut_down: usize,
+    pub killed: usize,
+    /// A `--nodes` cluster: forgotten, not stopped (it is not ours).
+    pub forgot_remote: bool,
+}
+
+/// Every node process of the state directory: from pidfiles, and from the processes running
+/// in its node directories (a runner killed mid-start leaves no pidfile).
+fn all_local_nodes(state: &StateDir) -> Vec<(Option<u32>, std::path::PathBuf, Option<NodeAddr>)> {
+    let mut out: Vec<(Option<u32>, std::path::PathBuf, Option<NodeAddr>)> = vec![];
+    if let Ok(entries) = std::fs::read_dir(state.nodes_dir()) {
+        for e in entries.flatten() {
+            let dir = e.path();
+            let addr = dir
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.rsplit_once('-'))
+                .and_then(|(h, p)| Some(NodeAddr::new(h.replace('_', ":"), p.parse().ok()?)));
+            let node = LocalNode {
+                name: NodeRef::new("x", 1),
+                addr: addr.clone().unwrap_or_else(|| NodeAddr::new("0.0.0.0", 1)),
+                dir: dir.clone(),
+            };
+            out.push((node.pid(), dir, addr));
+        }
+    }
+    for (pid, cwd) in process::nodes_under(&state.nodes_dir()) {
+        let known = out
+            .iter()
+            .any(|(p, d, _)| *p == Some(pid) || d.canonicalize().ok().as_ref() == Some(&cwd));
+        if known {
+            if let Some(entry) = out
+                .iter_mut()
+                .find(|(p, d, _)| p.is_none() && d.canonicalize().ok().as_ref() == Some(&cwd))
+            {
+                entry.0 = Some(pid);
+            }
+        } else {
+            out.push((Some(pid), cwd, None));
+        }
+    }
+    out
+}
+
+async fn stop_all(state: &StateDir) -> DownReport {
+    let nodes = all_local_nodes(state);
+    let stops = nodes
+        .iter()
+        .map(|(pid, dir, addr)| local::stop(*pid, dir, addr.as_ref()));
+    let mut report = DownReport::default();
+    for s in futures::future::join_all(stops).await {
+        match s {
+            Stopped::Shutdown => report.shut_down += 1,
+            Stopped::Killed => report.killed += 1,
+            Stopped::NotRunning => {}
+        }
+    }
+    report
+}
+
+/// Stops every node of the state directory and removes the cluster's files.
+pub async fn down(state: &StateDir) -> Result<DownReport> {
+    let lock = state.lock()?;
+    let record = state.record()?;
+    let mut report = stop_all(state).await;
+    report.forgot_remote = record.is_some_and(|r| r.backend == Backend::Remote);
+    drop(lock);
+    let dir = state.cluster_dir();
+    match std::fs::remove_dir_all(&dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&dir, e)),
+        _ => Ok(report),
+    }
+}

@@ -1,0 +1,420 @@
+//! `ClusterState`: one snapshot of every node, as the nodes themselves report it.
+//!
+//! Each node is asked for CLUSTER NODES, CLUSTER INFO, CLUSTER SHARDS, INFO replication and
+//! its count of lab keys. The snapshot keeps each node's own view (`view`) as well as what it
+//! says of itself, so questions like "do the nodes agree?" are answered from data, and the
+//! verifier never talks to Redis.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::addr::NodeAddr;
+use super::parse::{ClusterInfo, NodeLine, OpenSlot, Replication};
+use super::slots::{SLOTS, SlotSet};
+use crate::lab::check::Role;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NodeState {
+    pub addr: NodeAddr,
+    pub id: String,
+    pub role: Role,
+    /// The master this node replicates, by id (from its own CLUSTER NODES line).
+    pub master_id: Option<String>,
+    #[serde(serialize_with = "ser_slots")]
+    pub slots: SlotSet,
+    pub open_slots: Vec<OpenSlot>,
+    pub config_epoch: u64,
+    pub info: ClusterInfo,
+    pub replication: Replication,
+    /// `online`, `failed` or `loading`, from CLUSTER SHARDS as this node reports itself.
+    pub health: Option<String>,
+    /// This node's CLUSTER NODES: how it sees every node, itself included.
+    pub view: Vec<NodeLine>,
+    /// Keys under the lab's prefix, when a prefix was given.
+    pub keys: Option<u64>,
+    pub dbsize: u64,
+}
+
+fn ser_slots<S: serde::Serializer>(s: &SlotSet, ser: S) -> Result<S::Ok, S::Error> {
+    ser.collect_str(s)
+}
+
+impl NodeState {
+    pub fn is_master(&self) -> bool {
+        self.role == Role::Master
+    }
+
+    /// Flags any node puts on this one (`fail?`, `fail`), from the given views.
+    pub fn flags_seen<'a>(&self, views: impl Iterator<Item = &'a NodeState>) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for v in views {
+            for line in v.view.iter().filter(|l| l.id == self.id) {
+                for f in &line.flags {
+                    if f == "fail" || f == "fail?" {
+                        out.insert(f.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A node that did not answer, and why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Unreachable {
+    pub addr: NodeAddr,
+    pub reason: super::conn::ConnError,
+}
+
+/// Where one node's view differs from what most nodes say.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Disagreement {
+    pub node: NodeAddr,
+    /// The node (by address, or id if unknown) it sees differently.
+    pub about: String,
+    pub sees: String,
+    pub others_see: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClusterState {
+    pub nodes: Vec<NodeState>,
+    pub unreachable: Vec<Unreachable>,
+    /// How long the snapshot took to take.
+    #[serde(serialize_with = "ser_duration")]
+    pub took: Duration,
+}
+
+fn ser_duration<S: serde::Serializer>(d: &Duration, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_u64(d.as_millis() as u64)
+}
+
+/// What a view says about one node: enough to compare views.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Opinion {
+    role: &'static str,
+    master: Option<String>,
+    slots: String,
+}
+
+impl ClusterState {
+    pub fn node(&self, addr: &NodeAddr) -> Option<&NodeState> {
+        self.nodes.iter().find(|n| &n.addr == addr)
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<&NodeState> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// The address of a node id, from the node itself or else from any view.
+    pub fn addr_of(&self, id: &str) -> Option<NodeAddr> {
+        self.by_id(id).map(|n| n.addr.clone()).or_else(|| {
+            self.nodes
+                .iter()
+                .flat_map(|n| &n.view)
+                .find(|l| l.id == id)
+                .and_then(|l| l.addr.clone())
+        })
+    }
+
+    /// Masters that serve at least one slot.
+    pub fn masters(&self) -> impl Iterator<Item = &NodeState> {
+        self.nodes
+            .iter()
+            .filter(|n| n.is_master() && !n.slots.is_empty())
+    }
+
+    pub fn replicas(&self) -> impl Iterator<Item = &NodeState> {
+        self.nodes.iter().filter(|n| n.role == Role::Replica)
+    }
+
+    pub fn replicas_of<'a>(&'a self, master: &'a NodeState) -> impl Iterator<Item = &'a NodeState> {
+        self.replicas()
+            .filter(move |r| r.master_id.as_deref() == Some(master.id.as_str()))
+    }
+
+    /// The master of a replica, as a node of this snapshot.
+    pub fn master_of(&self, replica: &NodeState) -> Option<&NodeState> {
+        replica.master_id.as_deref().and_then(|id| self.by_id(id))
+    }
+
+    /// Slots served by some master, as the masters claim them.
+    pub fn covered(&self) -> SlotSet {
+        self.masters()
+            .fold(SlotSet::new(), |acc, m| acc.union(&m.slots))
+    }
+
+    pub fn all_slots_covered(&self) -> bool {
+        self.covered().len() == usize::from(SLOTS)
+    }
+
+    /// Slots claimed by more than one master.
+    pub fn contested(&self) -> SlotSet {
+        let masters: Vec<_> = self.masters().collect();
+        let mut out = SlotSet::new();
+        for (i, a) in masters.iter().enumerate() {
+            for b in &masters[i + 1..] {
+                out = out.union(&a.slots.intersection(&b.slots));
+            }
+        }
+        out
+    }
+
+    pub fn open_slots(&self) -> Vec<(&NodeState, &OpenSlot)> {
+        self.nodes
+            .iter()
+            .flat_map(|n| n.open_slots.iter().map(move |o| (n, o)))
+            .collect()
+    }
+
+    pub fn all_ok(&self) -> bool {
+        !self.nodes.is_empty() && self.nodes.iter().all(|n| n.info.state_ok)
+    }
+
+    /// Replicas whose replication link is not up.
+    pub fn replicas_out_of_sync(&self) -> Vec<&NodeState> {
+        self.replicas()
+            .filter(|r| r.replication.link_up != Some(true))
+            .collect()
+    }
+
+    /// Nodes some view flags `fail?` or `fail`, with the flags.
+    pub fn failing(&self) -> Vec<(String, BTreeSet<String>)> {
+        let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for v in &self.nodes {
+            for line in v.view.iter().filter(|l| l.is_failing()) {
+                out.entry(line.id.clone())
+                    .or_default()
+                    .extend(line.flags.iter().filter(|f| f.starts_with("fail")).cloned());
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    fn opinions(view: &[NodeLine]) -> BTreeMap<String, Opinion> {
+        view.iter()
+            .filter(|l| l.is_settled())
+            .map(|l| {
+                let role = if l.is_master() { "master" } else { "replica" };
+                let op = Opinion {
+                    role,
+                    master: l.master_id.clone(),
+                    slots: l.slots.to_string(),
+                };
+                (l.id.clone(), op)
+            })
+            .collect()
+    }
+
+    /// Where views differ from the most common view. Empty means every node agrees on the
+    /// set of nodes, their roles, their masters and their slots.
+    pub fn disagreements(&self) -> Vec<Disagreement> {
+        let views: Vec<(&NodeState, BTreeMap<String, Opinion>)> = self
+            .nodes
+            .iter()
+            .map(|n| (n, Self::opinions(&n.view)))
+            .collect();
+        let mut tally: BTreeMap<&BTreeMap<String, Opinion>, usize> = BTreeMap::new();
+        for (_, v) in &views {
+            *tally.entry(v).or_default() += 1;
+        }
+        let Some((common, _)) = tally.into_iter().max_by_key(|(_, c)| *c) else {
+            return vec![];
+        };
+        let name = |id: &str| {
+            self.addr_of(id)
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| id.chars().take(8).collect())
+        };
+        let say = |o: Option<&Opinion>| match o {
+            None => "-".to_string(),
+            Some(o) => match &o.master {
+                Some(m) => format!("{} of {}", o.role, name(m)),
+                None => format!("{} {}", o.role, o.slots),
+            },
+        };
+        let mut out = vec![];
+        for (node, view) in &views {
+            if view == common {
+                continue;
+            }
+            let ids: BTreeSet<&String> = view.keys().chain(common.keys()).collect();
+            for id in ids {
+                let (mine, theirs) = (view.get(id), common.get(id));
+                if mine != theirs {
+                    out.push(Disagreement {
+                        node: node.addr.clone(),
+                        about: name(id),
+                        sees: say(mine),
+                        others_see: say(theirs),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    pub fn nodes_agree(&self) -> bool {
+        self.disagreements().is_empty()
+    }
+
+    /// The keys under the lab's prefix, counted on the masters.
+    pub fn lab_keys(&self) -> Option<u64> {
+        self.masters().map(|m| m.keys).sum()
+    }
+
+    /// Every node up, every slot covered once, views agreeing, replicas linked, no open slots.
+    pub fn is_healthy(&self) -> bool {
+        self.unreachable.is_empty()
+            && self.all_ok()
+            && self.all_slots_covered()
+            && self.contested().is_empty()
+            && self.nodes_agree()
+            && self.replicas_out_of_sync().is_empty()
+            && self.open_slots().is_empty()
+            && self.failing().is_empty()
+    }
+}
+
+#[cfg(test)]
+pub mod tests {
+    use super::*;
+    use crate::cluster::parse::{ClusterInfo, cluster_nodes};
+
+    /// A healthy snapshot of the course's layout on 127.0.158.100-102, for tests of anything that
+    /// reads a `ClusterState`. Ids are `a6379…`-style so tests can read them.
+    pub fn course_state() -> ClusterState {
+        let plan = [
+            ("a6379", "127.0.158.100:6379", None, "0-5960", 1),
+            ("b6379", "127.0.158.101:6379", None, "6461-10922", 2),
+            (
+                "c6379",
+                "127.0.158.102:6379",
+                None,
+                "5961-6460 10923-16383",
+                3,
+            ),
+            ("b6380", "127.0.158.101:6380", Some("a6379"), "", 1),
+            ("c6380", "127.0.158.102:6380", Some("b6379"), "", 2),
+            ("a6380", "127.0.158.100:6380", Some("c6379"), "", 3),
+        ];
+        build(&plan)
+    }
+
+    /// Builds a snapshot where every node sees the same, from (id, addr, master, slots, epoch).
+    pub fn build(plan: &[(&str, &str, Option<&str>, &str, u64)]) -> ClusterState {
+        let view_text: String = plan
+            .iter()
+            .map(|(id, addr, master, slots, epoch)| {
+                let role = if master.is_some() { "slave" } else { "master" };
+                let port: u16 = addr.rsplit(':').next().unwrap().parse().unwrap();
+                format!(
+                    "{id} {addr}@{} {role} {} 0 0 {epoch} connected {slots}\n",
+                    port + 10000,
+                    master.unwrap_or("-")
+                )
+            })
+            .collect();
+        let nodes = plan
+            .iter()
+            .map(|(id, addr, master, slots, epoch)| {
+                let view: Vec<NodeLine> = cluster_nodes(&view_text)
+                    .into_iter()
+                    .map(|mut l| {
+                        if l.id == *id {
+                            l.flags.insert(0, "myself".into());
+                        }
+                        l
+                    })
+                    .collect();
+                let mine = view.iter().find(|l| l.id == *id).unwrap();
+                NodeState {
+                    addr: addr.parse().unwrap(),
+                    id: id.to_string(),
+                    role: if master.is_some() {
+                        Role::Replica
+                    } else {
+                        Role::Master
+                    },
+                    master_id: master.map(str::to_string),
+                    slots: mine.slots.clone(),
+                    open_slots: vec![],
+                    config_epoch: *epoch,
+                    info: ClusterInfo {
+                        state_ok: true,
+                        slots_assigned: 16384,
+                        slots_ok: 16384,
+                        known_nodes: plan.len() as u32,
+                        size: 3,
+                        ..ClusterInfo::default()
+                    },
+                    replication: Replication {
+                        is_master: master.is_none(),
+                        link_up: master.map(|_| true),
+                        ..Replication::default()
+                    },
+                    health: Some("online".into()),
+                    view,
+                    keys: Some(if slots.is_empty() { 0 } else { 2000 }),
+                    dbsize: 2000,
+                }
+            })
+            .collect();
+        ClusterState {
+            nodes,
+            unreachable: vec![],
+            took: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn a_healthy_course_cluster() {
+        let s = course_state();
+        assert!(s.is_healthy(), "{:?}", s.disagreements());
+        assert_eq!(s.masters().count(), 3);
+        assert_eq!(s.replicas().count(), 3);
+        assert_eq!(s.lab_keys(), Some(6000));
+        let b = s.by_id("b6379").unwrap();
+        assert_eq!(s.replicas_of(b).next().unwrap().id, "c6380");
+    }
+
+    #[test]
+    fn disagreement_is_located() {
+        let mut s = course_state();
+        // 127.0.158.100:6379 has not heard of the failover yet.
+        for n in s.nodes.iter_mut().filter(|n| n.id != "a6379") {
+            for l in n.view.iter_mut() {
+                if l.id == "c6380" {
+                    l.flags = vec!["master".into()];
+                    l.master_id = None;
+                    l.slots =
+                        SlotSet::from_ranges([crate::cluster::slots::SlotRange::new(6461, 10922)]);
+                }
+                if l.id == "b6379" {
+                    l.flags = vec!["slave".into()];
+                    l.master_id = Some("c6380".into());
+                    l.slots = SlotSet::new();
+                }
+            }
+        }
+        let d = s.disagreements();
+        assert!(!d.is_empty());
+        assert!(d.iter().all(|d| d.node.to_string() == "127.0.158.100:6379"));
+        assert!(d.iter().any(|d| d.about == "127.0.158.102:6380"
+            && d.sees == "replica of 127.0.158.101:6379"
+            && d.others_see == "master 6461-10922"));
+    }
+
+    #[test]
+    fn uncovered_and_contested_slots() {
+        let mut s = course_state();
+        s.nodes[0].slots.remove(7);
+        assert!(!s.all_slots_covered());
+        s.nodes[1].slots.insert(0);
+        assert_eq!(s.contested().to_string(), "0");
+        assert!(!s.is_healthy());
+    }
+}

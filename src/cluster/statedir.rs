@@ -1,0 +1,140 @@
+//! The state directory: the cluster's nodes and record, and each lab's progress.
+//!
+//! ```text
+//! <state>/cluster/cluster.json        what the cluster is: lab, backend, addresses
+//! <state>/cluster/lock                held while a command changes the cluster
+//! <state>/cluster/nodes/<ip>-<port>/  one node: redis.conf, nodes.conf, redis.log, pids
+//! <state>/progress/<lab>.json         a student's progress in a lab
+//! ```
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use nix::fcntl::{Flock, FlockArg};
+use serde::{Deserialize, Serialize};
+
+use super::addr::NodeAddr;
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::lab::topology::NodeRef;
+use crate::msg;
+
+#[derive(Clone, Debug)]
+pub struct StateDir {
+    pub root: PathBuf,
+}
+
+impl StateDir {
+    /// `--state-dir`, else `LAB_STATE_DIR`, else `$XDG_STATE_HOME/lab`, else
+    /// `~/.local/state/lab`.
+    pub fn locate(explicit: Option<&Path>) -> StateDir {
+        let env = |k: &str| {
+            std::env::var_os(k)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        let root = explicit
+            .map(Path::to_path_buf)
+            .or_else(|| env("LAB_STATE_DIR"))
+            .or_else(|| env("XDG_STATE_HOME").map(|d| d.join("lab")))
+            .or_else(|| env("HOME").map(|h| h.join(".local/state/lab")))
+            .unwrap_or_else(|| PathBuf::from(".lab-state"));
+        StateDir { root }
+    }
+
+    pub fn cluster_dir(&self) -> PathBuf {
+        self.root.join("cluster")
+    }
+
+    pub fn nodes_dir(&self) -> PathBuf {
+        self.cluster_dir().join("nodes")
+    }
+
+    pub fn node_dir(&self, addr: &NodeAddr) -> PathBuf {
+        self.nodes_dir()
+            .join(format!("{}-{}", addr.host.replace(':', "_"), addr.port))
+    }
+
+    pub fn record_path(&self) -> PathBuf {
+        self.cluster_dir().join("cluster.json")
+    }
+
+    pub fn progress_dir(&self) -> PathBuf {
+        self.root.join("progress")
+    }
+
+    pub fn record(&self) -> Result<Option<ClusterRecord>> {
+        fsutil::read_json(&self.record_path())
+    }
+
+    pub fn save_record(&self, r: &ClusterRecord) -> Result<()> {
+        fsutil::write_json(&self.record_path(), r)
+    }
+
+    /// Held while a command starts, re-forms or stops the cluster, so two commands never do it
+    /// at once. Waits for the other command rather than failing.
+    pub fn lock(&self) -> Result<Flock<File>> {
+        let dir = self.cluster_dir();
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let path = dir.join("lock");
+        let f = File::create(&path).map_err(|e| Error::io(&path, e))?;
+        match Flock::lock(f, FlockArg::LockExclusiveNonblock) {
+            Ok(l) => Ok(l),
+            Err((f, _)) => {
+                eprintln!("{}", msg!("cluster-waiting-for-lock").text());
+                Flock::lock(f, FlockArg::LockExclusive)
+                    .map_err(|(_, e)| Error::io(&path, std::io::Error::from(e)))
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// redis-server processes this state directory owns.
+    Local,
+    /// A cluster given with `--nodes`: only the protocol is used.
+    Remote,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordNode {
+    pub name: NodeRef,
+    pub addr: NodeAddr,
+}
+
+impl Serialize for NodeRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for NodeRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<NodeRef, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse()
+            .map_err(|()| serde::de::Error::custom(format!("not a node name: {s}")))
+    }
+}
+
+/// What the cluster in this state directory is. Never holds a password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterRecord {
+    pub lab: String,
+    pub backend: Backend,
+    pub nodes: Vec<RecordNode>,
+    pub prefix: Option<String>,
+    pub node_timeout_ms: u64,
+    /// The cluster needs a password (given again each time, never stored).
+    #[serde(default)]
+    pub auth: bool,
+    #[serde(default)]
+    pub redis_server: Option<PathBuf>,
+}
+
+impl ClusterRecord {
+    pub fn addrs(&self) -> Vec<NodeAddr> {
+        self.nodes.iter().map(|n| n.addr.clone()).collect()
+    }
+}

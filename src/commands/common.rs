@@ -1,0 +1,114 @@
+//! What several commands need: a runtime, a lab that can run, and the cluster to use.
+
+use crate::cli::NodesArg;
+use crate::cluster::conn::{Auth, Target};
+use crate::cluster::provision::{self, Cluster, Source, Spec};
+use crate::cluster::server;
+use crate::cluster::statedir::{Backend, ClusterRecord, RecordNode};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::lab::Lab;
+use crate::lab::lint::lint;
+use crate::msg;
+
+/// The lab the default cluster is made for: the course's layout.
+pub const DEFAULT_LAB: &str = "manual-failover";
+
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("tokio", e))
+}
+
+/// A lab that can run: it has a manifest and lint finds no errors in it.
+pub fn runnable_lab(config: &Config, id: &str) -> Result<Lab> {
+    let lab = config.catalog.load(id)?;
+    if lab.manifest.is_none() {
+        return Err(Error::Usage(msg!(
+            "error-lab-not-runnable",
+            lab = lab.id.as_str()
+        )));
+    }
+    let errors = lint(&lab).iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        return Err(Error::Usage(msg!(
+            "error-lab-has-errors",
+            lab = lab.id.as_str(),
+            count = errors
+        )));
+    }
+    Ok(lab)
+}
+
+pub fn spec(lab: &Lab) -> Spec {
+    let m = lab.manifest.as_ref();
+    Spec {
+        lab: lab.id.clone(),
+        topology: lab.topology(),
+        data: m.and_then(|m| m.data.clone()),
+    }
+}
+
+pub fn parse_nodes(nodes: &NodesArg) -> Result<Vec<Target>> {
+    nodes
+        .nodes
+        .iter()
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| n.parse::<Target>().map_err(Error::Usage))
+        .collect()
+}
+
+/// Where `up` gets its nodes: `--nodes`, or redis-server processes of our own.
+pub fn source(config: &Config, nodes: &NodesArg) -> Result<Source> {
+    let targets = parse_nodes(nodes)?;
+    if !targets.is_empty() {
+        return Ok(Source::Remote { targets });
+    }
+    Ok(Source::Local {
+        server: server::locate(config.redis_server.as_deref())?,
+        base_ip: config.base_ip,
+        shared_port: config.shared_port,
+        shared_loopback: config.shared_loopback,
+    })
+}
+
+/// The cluster to look at: the one `--nodes` names (in topology order when it fits the
+/// default lab), else the state directory's.
+pub fn cluster(config: &Config, nodes: &NodesArg) -> Result<Cluster> {
+    let targets = parse_nodes(nodes)?;
+    if targets.is_empty() {
+        return provision::current(&config.state, &Auth::from_env())?
+            .ok_or_else(|| Error::Usage(msg!("error-no-cluster")));
+    }
+    let topo = config
+        .catalog
+        .load(DEFAULT_LAB)
+        .map(|l| l.topology())
+        .unwrap_or_else(|_| crate::lab::default_topology());
+    let names = topo.nodes();
+    let record = ClusterRecord {
+        lab: String::new(),
+        backend: Backend::Remote,
+        nodes: targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| RecordNode {
+                name: names.get(i).cloned().unwrap_or_else(|| {
+                    crate::lab::topology::NodeRef::new(format!("n{i}"), t.addr.port)
+                }),
+                addr: t.addr.clone(),
+            })
+            .collect(),
+        prefix: None,
+        node_timeout_ms: topo.node_timeout_ms,
+        auth: targets[0].auth.is_set(),
+        redis_server: None,
+    };
+    let mut cluster = Cluster::from_record(record, &targets[0].auth);
+    for (m, t) in cluster.members.iter_mut().zip(&targets) {
+        m.target = t.clone();
+    }
+    Ok(cluster)
+}

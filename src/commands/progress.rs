@@ -1,0 +1,54 @@
+//! The spinner shown while a cluster comes up, one line per phase of [`form::Phase`].
+
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cluster::form::{Phase, Progress};
+use crate::t;
+
+pub struct Spinner {
+    bar: ProgressBar,
+}
+
+impl Spinner {
+    /// Hidden with `--quiet`, and by indicatif itself when stderr is not a terminal.
+    pub fn new(quiet: bool) -> Spinner {
+        let bar = if quiet {
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
+        } else {
+            ProgressBar::new_spinner()
+        };
+        if let Ok(style) = ProgressStyle::with_template("{spinner:.cyan} {msg} {elapsed:.dim}") {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(Duration::from_millis(80));
+        Spinner { bar }
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Progress for Spinner {
+    fn phase(&self, phase: Phase) {
+        let msg = match phase {
+            Phase::Checking => t!("phase-checking"),
+            Phase::Starting => t!("phase-starting"),
+            Phase::Resetting => t!("phase-resetting"),
+            Phase::Meeting => t!("phase-meeting"),
+            Phase::Replicating => t!("phase-replicating"),
+            Phase::WaitingOk => t!("phase-waiting-ok"),
+            Phase::Loading => t!("phase-loading"),
+            Phase::Syncing => t!("phase-syncing"),
+        };
+        self.bar.set_message(msg);
+    }
+}
