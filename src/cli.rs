@@ -49,6 +49,21 @@ pub enum Command {
     #[command(subcommand)]
     Cluster(ClusterCommand),
     Logs(LogsArgs),
+    Bench(BenchArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    #[arg(value_name = "WHAT", default_value = "provision")]
+    pub what: BenchWhat,
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub runs: usize,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BenchWhat {
+    /// Cold up, re-form, snapshot, down.
+    Provision,
 }
 
 #[derive(Subcommand, Debug)]

@@ -53,3 +53,6 @@ about-logs = Show a local node's log
 arg-logs-node = The node: its address (127.0.158.101:6379) or the lab's name for it (b:6379)
 arg-logs-follow = Keep printing what is written to the log (Ctrl-C to stop)
 arg-logs-lines = How many lines from the end to show [default: 40]
+about-bench = Measure how fast the runner is on this machine and print medians (a private cluster on 127.0.160.100-102)
+arg-bench-what = What to measure: provision (cold up, re-form, snapshot, down)
+arg-bench-runs = How many runs [default: 5]

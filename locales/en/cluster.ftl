@@ -54,7 +54,7 @@ problem-replica-behind = { $addr } has not received all of its master's writes y
 problem-other-lab = it was formed for the lab “{ $lab }”.
 problem-node-not-running = { $addr } is not running.
 problem-failing = { $node } is flagged { $flags } by other nodes.
-problem-disagree = { $node } sees { $about } as { $sees }; the others see { $others }.
+problem-disagree = { $node } sees { $about } as { $sees }; the other nodes see it as { $others }.
 problem-uncovered = { $count ->
     [one] 1 slot has
    *[other] { $count } slots have
@@ -133,3 +133,7 @@ down-done = Stopped { $count } nodes{ $killed ->
 } and removed their files.
 down-nothing = No cluster was running.
 down-forgot-remote = Forgot the cluster given with --nodes; its nodes are not ours to stop, so they keep running.
+seen-unknown = not knowing it
+seen-master = master of { $slots }
+seen-master-no-slots = a master without slots
+seen-replica = replica of { $master }

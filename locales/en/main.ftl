@@ -21,3 +21,16 @@ show-step = step { $step }
 show-notes = Speaker notes:
 show-no-slides = the lab “{ $lab }” has no slide files.
 show-language-fallback = This lab has no slides in “{ $wanted }”; showing “{ $shown }”.
+
+bench-machine = Medians on this machine ({ $cores } cores):
+bench-what = MEASURED
+bench-median = MEDIAN
+bench-min = MIN
+bench-max = MAX
+bench-runs = RUNS
+bench-target = TARGET
+bench-cold-up = cold `cluster up` to healthy (ok, linked, data loaded)
+bench-reform = re-form on running nodes (`--fresh`, lab reset)
+bench-snapshot = one ClusterState snapshot
+bench-down = `cluster down`
+bench-bad-snapshot = a snapshot did not see the lab's 6557 keys; the benchmark cluster is not healthy.

@@ -53,3 +53,6 @@ about-logs = Muestra el log de un nodo local
 arg-logs-node = El nodo: su dirección (127.0.158.101:6379) o el nombre que le da el laboratorio (b:6379)
 arg-logs-follow = Sigue mostrando lo que se escribe en el log (Ctrl-C para parar)
 arg-logs-lines = Cuántas líneas del final se muestran [por defecto: 40]
+about-bench = Mide lo rápido que es el programa en esta máquina e imprime medianas (un cluster propio en 127.0.160.100-102)
+arg-bench-what = Qué se mide: provision (arranque en frío, formar de nuevo, instantánea, parada)
+arg-bench-runs = Cuántas veces [por defecto: 5]

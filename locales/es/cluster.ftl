@@ -133,3 +133,7 @@ down-done = Detenidos { $count } nodos{ $killed ->
 } y borrados sus ficheros.
 down-nothing = No había ningún cluster en marcha.
 down-forgot-remote = Olvidado el cluster indicado con --nodes; sus nodos no son nuestros, así que siguen en marcha.
+seen-unknown = sin conocerlo
+seen-master = maestro de { $slots }
+seen-master-no-slots = un maestro sin slots
+seen-replica = réplica de { $master }

@@ -21,3 +21,16 @@ show-step = paso { $step }
 show-notes = Notas del ponente:
 show-no-slides = el laboratorio «{ $lab }» no tiene ficheros de diapositivas.
 show-language-fallback = Este laboratorio no tiene diapositivas en «{ $wanted }»; se muestran en «{ $shown }».
+
+bench-machine = Medianas en esta máquina ({ $cores } núcleos):
+bench-what = MEDIDA
+bench-median = MEDIANA
+bench-min = MÍN
+bench-max = MÁX
+bench-runs = VECES
+bench-target = OBJETIVO
+bench-cold-up = `cluster up` en frío hasta sano (ok, enlazado, datos cargados)
+bench-reform = formar de nuevo sobre nodos en marcha (`--fresh`, reinicio de laboratorio)
+bench-snapshot = una instantánea ClusterState
+bench-down = `cluster down`
+bench-bad-snapshot = una instantánea no ha visto las 6557 claves del laboratorio; el cluster del benchmark no está sano.

@@ -5,7 +5,7 @@
 use super::addr::NodeAddr;
 use super::conn::ConnError;
 use super::slots::SlotSet;
-use super::state::{ClusterState, Disagreement};
+use super::state::{ClusterState, Disagreement, Seen};
 use crate::i18n::Msg;
 use crate::msg;
 
@@ -60,8 +60,8 @@ impl Problem {
                 "problem-disagree",
                 node = d.node.to_string(),
                 about = d.about.as_str(),
-                sees = d.sees.as_str(),
-                others = d.others_see.as_str()
+                sees = seen(&d.sees).text(),
+                others = seen(&d.others_see).text()
             ),
             Problem::Uncovered(s) => {
                 msg!("problem-uncovered", count = s.len(), slots = s.to_string())
@@ -95,6 +95,15 @@ impl Problem {
                 )
             }
         }
+    }
+}
+
+fn seen(s: &Seen) -> Msg {
+    match s {
+        Seen::Unknown => msg!("seen-unknown"),
+        Seen::Master { slots } if slots == "-" => msg!("seen-master-no-slots"),
+        Seen::Master { slots } => msg!("seen-master", slots = slots.as_str()),
+        Seen::Replica { of } => msg!("seen-replica", master = of.as_str()),
     }
 }
 

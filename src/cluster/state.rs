@@ -69,14 +69,28 @@ pub struct Unreachable {
     pub reason: super::conn::ConnError,
 }
 
+/// How a view sees one node.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Seen {
+    /// Not in the view at all.
+    Unknown,
+    Master {
+        slots: String,
+    },
+    /// A replica of this master (its address, or its id when no address is known).
+    Replica {
+        of: String,
+    },
+}
+
 /// Where one node's view differs from what most nodes say.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Disagreement {
     pub node: NodeAddr,
     /// The node (by address, or id if unknown) it sees differently.
     pub about: String,
-    pub sees: String,
-    pub others_see: String,
+    pub sees: Seen,
+    pub others_see: Seen,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -230,10 +244,12 @@ impl ClusterState {
                 .unwrap_or_else(|| id.chars().take(8).collect())
         };
         let say = |o: Option<&Opinion>| match o {
-            None => "-".to_string(),
+            None => Seen::Unknown,
             Some(o) => match &o.master {
-                Some(m) => format!("{} of {}", o.role, name(m)),
-                None => format!("{} {}", o.role, o.slots),
+                Some(m) if o.role == "replica" => Seen::Replica { of: name(m) },
+                _ => Seen::Master {
+                    slots: o.slots.clone(),
+                },
             },
         };
         let mut out = vec![];
@@ -404,8 +420,14 @@ pub mod tests {
         assert!(!d.is_empty());
         assert!(d.iter().all(|d| d.node.to_string() == "127.0.158.100:6379"));
         assert!(d.iter().any(|d| d.about == "127.0.158.102:6380"
-            && d.sees == "replica of 127.0.158.101:6379"
-            && d.others_see == "master 6461-10922"));
+            && d.sees
+                == Seen::Replica {
+                    of: "127.0.158.101:6379".into()
+                }
+            && d.others_see
+                == Seen::Master {
+                    slots: "6461-10922".into()
+                }));
     }
 
     #[test]

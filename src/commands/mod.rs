@@ -1,6 +1,7 @@
 //! One file per command: each takes the validated [`Config`] and its own arguments, does the
 //! work through the core modules, and prints. Nothing below this layer prints.
 
+mod bench;
 mod cluster;
 mod common;
 mod lint;
@@ -21,5 +22,6 @@ pub fn run(config: &Config, command: Command) -> Result<()> {
         Command::Lint(args) => lint::run(config, &args),
         Command::Cluster(c) => cluster::run(config, c),
         Command::Logs(args) => logs::run(config, &args),
+        Command::Bench(args) => bench::run(config, &args),
     }
 }

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod cluster;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -58,6 +60,16 @@ impl Lab {
     pub fn dir(mut self, d: &Path) -> Lab {
         self.cmd.current_dir(d);
         self
+    }
+
+    /// Starts the command without waiting, its output discarded.
+    pub fn spawn(mut self) -> std::process::Child {
+        self.cmd
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the lab binary starts")
     }
 
     pub fn run(mut self) -> Run {
