@@ -65,7 +65,7 @@ fn up_check_reuse_and_down() {
         redis_cli.contains("[OK] All 16384 slots covered."),
         "{redis_cli}"
     );
-    assert!(redis_cli.contains(&format!("replicates")), "{redis_cli}");
+    assert!(redis_cli.contains("replicates"), "{redis_cli}");
 
     let status = env.lab().args(["cluster", "status"]).run();
     status.ok();
@@ -271,7 +271,8 @@ fn status_without_a_cluster_says_what_to_do() {
 /// them: requirepass and masterauth, announce addresses set.
 struct PasswordNodes {
     children: Vec<std::process::Child>,
-    dir: tempfile::TempDir,
+    // Kept until the nodes are gone: it holds their data.
+    _dir: tempfile::TempDir,
 }
 
 const SECRET: &str = "s3cret-Pass-4-lab";
@@ -312,7 +313,10 @@ impl PasswordNodes {
                 children.push(child);
             }
         }
-        PasswordNodes { children, dir }
+        PasswordNodes {
+            children,
+            _dir: dir,
+        }
     }
 }
 
