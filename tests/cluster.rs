@@ -417,3 +417,55 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn shared_loopback_runs_every_node_on_127_0_0_1() {
+    let env = Env::new(21);
+    let run = env
+        .lab()
+        .env("LAB_BASE_PORT", "27100")
+        .args(["cluster", "up", "--shared-loopback"])
+        .run();
+    run.ok();
+    assert!(run.stderr.contains("127.0.0.1:27100"), "{}", run.stderr);
+    let status = env.lab().args(["cluster", "status"]).run();
+    status.ok();
+    for port in 27100..27106 {
+        assert!(
+            status.stdout.contains(&format!("127.0.0.1:{port}")),
+            "{}",
+            status.stdout
+        );
+    }
+    env.lab().args(["cluster", "check"]).run().ok();
+}
+
+#[test]
+fn a_node_that_does_not_start_shows_its_log() {
+    let env = Env::new(22);
+    // A redis-server that passes the version check, then fails like a bad config would.
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("redis-server");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'Redis server v=7.0.15 sha=0'; exit 0; fi\n\
+         echo '*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***' >&2\necho 'Bad directive or wrong number of arguments' >&2\nexit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let run = env
+        .lab()
+        .arg("--redis-server")
+        .arg(&fake)
+        .args(["cluster", "up"])
+        .run();
+    run.code(2);
+    assert!(run.stderr.contains("did not come up"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("Bad directive or wrong number of arguments"),
+        "{}",
+        run.stderr
+    );
+    assert!(env.running().is_empty());
+}

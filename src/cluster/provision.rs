@@ -164,22 +164,26 @@ pub async fn up(
     let work = up_locked(state, spec, source, fresh, progress, started.clone());
     let mut int = signal(SignalKind::interrupt()).map_err(|e| Error::io("signal", e))?;
     let mut term = signal(SignalKind::terminate()).map_err(|e| Error::io("signal", e))?;
-    let signal = tokio::select! {
-        r = work => return r,
-        _ = int.recv() => 2,
-        _ = term.recv() => 15,
+    let error = tokio::select! {
+        r = work => match r {
+            Ok(done) => return Ok(done),
+            Err(e) => e,
+        },
+        _ = int.recv() => Error::Interrupted { signal: 2 },
+        _ = term.recv() => Error::Interrupted { signal: 15 },
     };
-    // Interrupted: stop what this command started, and forget a cluster it was making.
+    // Interrupted or failed: stop what this command started, and forget a cluster it was
+    // making, so nothing half-made is left running.
     let nodes: Vec<(u32, LocalNode)> =
         std::mem::take(&mut *started.lock().unwrap_or_else(|p| p.into_inner()));
     let stops = nodes
         .iter()
         .map(|(pid, n)| local::stop(Some(*pid), &n.dir, Some(&n.addr)));
     futures::future::join_all(stops).await;
-    if !nodes.is_empty() {
+    if !nodes.is_empty() && !formed(state) {
         let _ = std::fs::remove_file(state.record_path());
     }
-    Err(Error::Interrupted { signal })
+    Err(error)
 }
 
 async fn up_locked(
