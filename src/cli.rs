@@ -50,6 +50,12 @@ pub enum Command {
     Cluster(ClusterCommand),
     Logs(LogsArgs),
     Bench(BenchArgs),
+    Test(TestArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    pub lab: String,
 }
 
 #[derive(Args, Debug)]

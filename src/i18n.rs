@@ -74,25 +74,32 @@ impl fmt::Display for Lang {
     }
 }
 
-/// The message catalogues, compiled in so the binary works from any directory.
-/// `tests/i18n.rs` checks that this list names every file under `locales/`.
+/// One catalogue file, compiled in so the binary works from any directory.
+macro_rules! ftl {
+    ($lang:literal, $file:literal) => {
+        (
+            $lang,
+            $file,
+            include_str!(concat!("../locales/", $lang, "/", $file)),
+        )
+    };
+}
+
+/// The message catalogues. `tests/i18n.rs` checks that this list names every file under
+/// `locales/`.
 pub const CATALOGUES: &[(&str, &str, &str)] = &[
-    ("en", "main.ftl", include_str!("../locales/en/main.ftl")),
-    ("en", "cli.ftl", include_str!("../locales/en/cli.ftl")),
-    ("en", "lab.ftl", include_str!("../locales/en/lab.ftl")),
-    (
-        "en",
-        "cluster.ftl",
-        include_str!("../locales/en/cluster.ftl"),
-    ),
-    ("es", "main.ftl", include_str!("../locales/es/main.ftl")),
-    ("es", "cli.ftl", include_str!("../locales/es/cli.ftl")),
-    ("es", "lab.ftl", include_str!("../locales/es/lab.ftl")),
-    (
-        "es",
-        "cluster.ftl",
-        include_str!("../locales/es/cluster.ftl"),
-    ),
+    ftl!("en", "main.ftl"),
+    ftl!("en", "cli.ftl"),
+    ftl!("en", "lab.ftl"),
+    ftl!("en", "cluster.ftl"),
+    ftl!("en", "verify.ftl"),
+    ftl!("en", "runner.ftl"),
+    ftl!("es", "main.ftl"),
+    ftl!("es", "cli.ftl"),
+    ftl!("es", "lab.ftl"),
+    ftl!("es", "cluster.ftl"),
+    ftl!("es", "verify.ftl"),
+    ftl!("es", "runner.ftl"),
 ];
 
 pub struct Localizer {
@@ -138,6 +145,7 @@ impl Localizer {
                 Arg::Str(s) => FluentValue::String(Cow::Owned(s.clone())),
                 Arg::Int(n) => FluentValue::from(*n),
                 Arg::Float(x) => FluentValue::from(*x),
+                Arg::Msg(m) => FluentValue::String(Cow::Owned(self.format(m.id, &m.args))),
             };
             fargs.set(*k, value);
         }
@@ -169,6 +177,14 @@ pub enum Arg {
     Str(String),
     Int(i64),
     Float(f64),
+    /// Another message, put into words in the same language as the one that holds it.
+    Msg(Box<Msg>),
+}
+
+impl From<Msg> for Arg {
+    fn from(m: Msg) -> Arg {
+        Arg::Msg(Box::new(m))
+    }
 }
 
 macro_rules! arg_from_int {

@@ -11,3 +11,5 @@ pub mod fsutil;
 pub mod i18n;
 pub mod lab;
 pub mod render;
+pub mod runner;
+pub mod verify;

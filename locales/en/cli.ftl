@@ -56,3 +56,5 @@ arg-logs-lines = How many lines from the end to show [default: 40]
 about-bench = Measure how fast the runner is on this machine and print medians (a private cluster on 127.0.160.100-102)
 arg-bench-what = What to measure: provision (cold up, re-form, snapshot, down)
 arg-bench-runs = How many runs [default: 5]
+about-test = Prove a lab works: on a fresh cluster of its own, each action fails before its solution and passes after, each observe step holds
+arg-test-lab = The lab to test

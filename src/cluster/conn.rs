@@ -160,7 +160,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// Why a node could not be reached: said to the user with what to do.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ConnError {
     Refused,

@@ -163,6 +163,8 @@ async fn query(
         .cmd("DBSIZE")
         .cmd("CLUSTER")
         .arg("SHARDS")
+        .cmd("INFO")
+        .arg("commandstats")
         .ignore_errors()
         .query_async(c)
         .await?;
@@ -182,6 +184,9 @@ async fn query(
         Some(Ok(v)) => shard_health(v),
         _ => Default::default(),
     };
+    let failover_requests = text_of(5)
+        .map(|t| parse::failover_requests(&t))
+        .unwrap_or(0);
     let keys = match prefix {
         Some(p) => Some(count_keys(c, p).await?),
         None => None,
@@ -207,6 +212,7 @@ async fn query(
             view,
             keys,
             dbsize,
+            failover_requests,
         });
     };
     Ok(NodeState {
@@ -227,6 +233,7 @@ async fn query(
         view,
         keys,
         dbsize,
+        failover_requests,
     })
 }
 

@@ -9,7 +9,7 @@ use super::addr::NodeAddr;
 use super::slots::{SlotRange, SlotSet};
 
 /// A slot a node is moving: `[slot->-id]` (migrating to id) or `[slot-<-id]` (importing).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OpenSlot {
     pub slot: u16,
     pub migrating: bool,
@@ -18,7 +18,7 @@ pub struct OpenSlot {
 }
 
 /// One line of CLUSTER NODES: how one node sees another (or itself).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NodeLine {
     pub id: String,
     /// `None` while the address is unknown (`:0@0`, handshake, noaddr).
@@ -27,13 +27,8 @@ pub struct NodeLine {
     pub master_id: Option<String>,
     pub config_epoch: u64,
     pub connected: bool,
-    #[serde(serialize_with = "ser_slots")]
     pub slots: SlotSet,
     pub open: Vec<OpenSlot>,
-}
-
-fn ser_slots<S: serde::Serializer>(s: &SlotSet, ser: S) -> Result<S::Ok, S::Error> {
-    ser.collect_str(s)
 }
 
 impl NodeLine {
@@ -126,7 +121,7 @@ pub fn fields(text: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterInfo {
     pub state_ok: bool,
     pub slots_assigned: u32,
@@ -156,7 +151,7 @@ pub fn cluster_info(text: &str) -> ClusterInfo {
 }
 
 /// A replica as its master lists it in INFO replication.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReplicaLink {
     pub addr: NodeAddr,
     /// `online`, `wait_bgsave`, `send_bulk`…
@@ -165,7 +160,7 @@ pub struct ReplicaLink {
     pub lag: i64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Replication {
     pub is_master: bool,
     /// For a replica: its master as it was told, and whether the link is up.
@@ -222,6 +217,23 @@ pub fn replication(text: &str) -> Replication {
         master_repl_offset: num("master_repl_offset"),
         replicas,
     }
+}
+
+/// How many times CLUSTER FAILOVER was sent to a node, from INFO commandstats: `calls` counts
+/// every execution (refused ones too, as `failed_calls`), `rejected_calls` those stopped
+/// before running (a syntax error, say).
+pub fn failover_requests(commandstats: &str) -> u64 {
+    let f = fields(commandstats);
+    let Some(stats) = f.get("cmdstat_cluster|failover") else {
+        return 0;
+    };
+    stats
+        .trim()
+        .split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .filter(|(k, _)| *k == "calls" || *k == "rejected_calls")
+        .filter_map(|(_, v)| v.parse::<u64>().ok())
+        .sum()
 }
 
 /// From CLUSTER SHARDS: each node's health (`online`, `failed`, `loading`) by node id.
@@ -342,6 +354,13 @@ e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca :0@0 handshake - 0 0 0 connected\r
         assert_eq!(r.link_up, Some(false));
         assert!(r.sync_in_progress);
         assert_eq!(r.offset, 100);
+    }
+
+    #[test]
+    fn failover_requests_count_refused_ones_too() {
+        let stats = "# Commandstats\r\ncmdstat_get:calls=9,usec=1\r\ncmdstat_cluster|failover:calls=3,usec=15,usec_per_call=5.00,rejected_calls=1,failed_calls=3\r\n";
+        assert_eq!(failover_requests(stats), 4);
+        assert_eq!(failover_requests("cmdstat_get:calls=1"), 0);
     }
 
     #[test]

@@ -196,6 +196,27 @@ impl fmt::Display for SlotSet {
     }
 }
 
+impl serde::Serialize for SlotSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SlotSet {
+    /// The form `Display` writes: `0-5960,6000`, or `-` for none.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SlotSet, D::Error> {
+        let s = String::deserialize(d)?;
+        let mut set = SlotSet::new();
+        for part in s.split(',').filter(|p| !p.is_empty() && *p != "-") {
+            let r: SlotRange = part
+                .parse()
+                .map_err(|_| serde::de::Error::custom(format!("not a slot range: {part}")))?;
+            set.insert_range(r);
+        }
+        Ok(set)
+    }
+}
+
 impl fmt::Debug for SlotSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "SlotSet({self})")

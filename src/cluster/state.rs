@@ -8,21 +8,20 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::addr::NodeAddr;
 use super::parse::{ClusterInfo, NodeLine, OpenSlot, Replication};
 use super::slots::{SLOTS, SlotSet};
 use crate::lab::check::Role;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NodeState {
     pub addr: NodeAddr,
     pub id: String,
     pub role: Role,
     /// The master this node replicates, by id (from its own CLUSTER NODES line).
     pub master_id: Option<String>,
-    #[serde(serialize_with = "ser_slots")]
     pub slots: SlotSet,
     pub open_slots: Vec<OpenSlot>,
     pub config_epoch: u64,
@@ -35,10 +34,11 @@ pub struct NodeState {
     /// Keys under the lab's prefix, when a prefix was given.
     pub keys: Option<u64>,
     pub dbsize: u64,
-}
-
-fn ser_slots<S: serde::Serializer>(s: &SlotSet, ser: S) -> Result<S::Ok, S::Error> {
-    ser.collect_str(s)
+    /// CLUSTER FAILOVER requests this node has received since it started (INFO
+    /// commandstats), refused ones included: how the runner sees a failover sent to the
+    /// wrong node.
+    #[serde(default)]
+    pub failover_requests: u64,
 }
 
 impl NodeState {
@@ -63,14 +63,14 @@ impl NodeState {
 }
 
 /// A node that did not answer, and why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Unreachable {
     pub addr: NodeAddr,
     pub reason: super::conn::ConnError,
 }
 
 /// How a view sees one node.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Seen {
     /// Not in the view at all.
     Unknown,
@@ -84,7 +84,7 @@ pub enum Seen {
 }
 
 /// Where one node's view differs from what most nodes say.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Disagreement {
     pub node: NodeAddr,
     /// The node (by address, or id if unknown) it sees differently.
@@ -93,17 +93,25 @@ pub struct Disagreement {
     pub others_see: Seen,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClusterState {
     pub nodes: Vec<NodeState>,
     pub unreachable: Vec<Unreachable>,
     /// How long the snapshot took to take.
-    #[serde(serialize_with = "ser_duration")]
+    #[serde(with = "millis")]
     pub took: Duration,
 }
 
-fn ser_duration<S: serde::Serializer>(d: &Duration, ser: S) -> Result<S::Ok, S::Error> {
-    ser.serialize_u64(d.as_millis() as u64)
+mod millis {
+    use std::time::Duration;
+
+    pub fn serialize<S: serde::Serializer>(d: &Duration, ser: S) -> Result<S::Ok, S::Error> {
+        ser.serialize_u64(d.as_millis() as u64)
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        <u64 as serde::Deserialize>::deserialize(d).map(Duration::from_millis)
+    }
 }
 
 /// What a view says about one node: enough to compare views.
@@ -376,6 +384,7 @@ pub mod tests {
                     view,
                     keys: Some(if slots.is_empty() { 0 } else { 2000 }),
                     dbsize: 2000,
+                    failover_requests: 0,
                 }
             })
             .collect();
@@ -384,6 +393,14 @@ pub mod tests {
             unreachable: vec![],
             took: Duration::ZERO,
         }
+    }
+
+    #[test]
+    fn snapshots_round_trip_through_json() {
+        let s = course_state();
+        let json = serde_json::to_string(&s).unwrap();
+        let back: ClusterState = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, s);
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod logs;
 mod progress;
 mod show;
 mod table;
+mod test;
 
 use crate::cli::Command;
 use crate::config::Config;
@@ -23,5 +24,6 @@ pub fn run(config: &Config, command: Command) -> Result<()> {
         Command::Cluster(c) => cluster::run(config, c),
         Command::Logs(args) => logs::run(config, &args),
         Command::Bench(args) => bench::run(config, &args),
+        Command::Test(args) => test::run(config, &args),
     }
 }

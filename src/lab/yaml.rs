@@ -21,6 +21,7 @@ pub fn coded<E: serde::de::Error>(m: Msg) -> E {
             Arg::Str(s) => s.clone(),
             Arg::Int(n) => n.to_string(),
             Arg::Float(x) => x.to_string(),
+            Arg::Msg(m) => m.text(),
         };
         s.push_str(&format!("{MARK}{k}={v}"));
     }

@@ -1,0 +1,35 @@
+# Checks: what was expected and what the cluster shows now.
+
+verify-it-does-not-answer = it does not answer
+verify-it-is-empty-master = it is a master without slots
+verify-it-is-master = it is master of { $slots }
+verify-it-is-replica = it is a replica of { $master }
+verify-cluster-ok = these nodes do not report cluster_state:ok: { $nodes }
+verify-slots-covered = { $count ->
+    [one] 1 slot has
+   *[other] { $count } slots have
+} no master: { $slots }
+verify-nodes-agree = the nodes do not agree yet: { $detail }
+verify-nodes-agree-unreachable = the nodes cannot be compared: { $node } does not answer
+verify-no-open-slots = some slots are still migrating or importing: { $slots }
+verify-replicas-in-sync = the replication link to the master is down on { $nodes }
+verify-masters = expected { $expected } masters serving slots; there are { $actual } ({ $nodes })
+verify-replicas = expected { $expected } replicas; there are { $actual }
+verify-keys = expected { $expected } lab keys; the masters hold { $actual }
+verify-keys-unknown = expected { $expected } lab keys; they could not be counted
+verify-role = expected { $node } to be { $role }; { $actual }
+verify-replica-of = expected { $node } to be a replica of { $master }; { $actual }
+verify-slots = expected { $node } to be master of { $slots }; { $actual }
+verify-no-start-state = no state of { $node } was recorded when the step began, so changes cannot be checked; restart the step
+verify-epoch-rose = expected the config epoch of { $node } to rise above { $before }; it is still { $now }
+verify-epoch-unknown = the config epoch of { $node } cannot be read: it does not answer
+verify-roles-not-paired = { $a } and { $b } were not master and replica of each other when the step began
+verify-roles-swapped = expected { $replica } to take over from its master { $master }; { $actual }
+verify-consistency-not-running = no consistency test is running for this step
+verify-consistency-lost = the consistency test lost { $lost } acknowledged writes (at most { $allowed } allowed)
+verify-consistency-no-failover = the consistency test made { $writes } writes but no slot it wrote to changed owner: no failover happened while it ran
+
+diagnose-wrong-replica = { $promoted } took over from { $master }, but this step wants { $expected } promoted. Undo it by failing back, on { $master } (now a replica): { $undo }
+diagnose-sent-to-master = { $node } is a master, so it refused CLUSTER FAILOVER ("You should send CLUSTER FAILOVER to a replica"). Send it to the replica { $replica }: { $command }
+diagnose-link-down = { $replica } cannot take over: its replication link to { $master } is down (INFO replication shows master_link_status). Wait for it to come back up, then try again.
+diagnose-timed-out = { $replica } accepted CLUSTER FAILOVER { $seconds } s ago, but the roles have not changed: a manual failover gives up after 5 s when the replica cannot catch up with its master or the masters do not vote, and masters refuse a second vote for the same master within 2 × cluster-node-timeout ({ $vote } s here). Check that its link is up (INFO replication), wait { $vote } s, then run it again: { $command }

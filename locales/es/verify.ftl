@@ -1,0 +1,35 @@
+# Comprobaciones: lo que se esperaba y lo que muestra ahora el cluster.
+
+verify-it-does-not-answer = no responde
+verify-it-is-empty-master = es un maestro sin slots
+verify-it-is-master = es maestro de { $slots }
+verify-it-is-replica = es réplica de { $master }
+verify-cluster-ok = estos nodos no informan cluster_state:ok: { $nodes }
+verify-slots-covered = { $count ->
+    [one] 1 slot no tiene
+   *[other] { $count } slots no tienen
+} maestro: { $slots }
+verify-nodes-agree = los nodos todavía no coinciden: { $detail }
+verify-nodes-agree-unreachable = no se pueden comparar los nodos: { $node } no responde
+verify-no-open-slots = hay slots que siguen migrando o importando: { $slots }
+verify-replicas-in-sync = el enlace de replicación con el maestro está caído en { $nodes }
+verify-masters = se esperaban { $expected } maestros sirviendo slots; hay { $actual } ({ $nodes })
+verify-replicas = se esperaban { $expected } réplicas; hay { $actual }
+verify-keys = se esperaban { $expected } claves del laboratorio; los maestros tienen { $actual }
+verify-keys-unknown = se esperaban { $expected } claves del laboratorio; no se han podido contar
+verify-role = se esperaba que { $node } fuera { $role }; { $actual }
+verify-replica-of = se esperaba que { $node } fuera réplica de { $master }; { $actual }
+verify-slots = se esperaba que { $node } fuera maestro de { $slots }; { $actual }
+verify-no-start-state = no se guardó el estado de { $node } al empezar el paso, así que no se pueden comprobar cambios; vuelve a empezar el paso
+verify-epoch-rose = se esperaba que la config epoch de { $node } subiera de { $before }; sigue siendo { $now }
+verify-epoch-unknown = no se puede leer la config epoch de { $node }: no responde
+verify-roles-not-paired = { $a } y { $b } no eran maestro y réplica el uno del otro al empezar el paso
+verify-roles-swapped = se esperaba que { $replica } sustituyera a su maestro { $master }; { $actual }
+verify-consistency-not-running = no hay ninguna prueba de consistencia en marcha en este paso
+verify-consistency-lost = la prueba de consistencia ha perdido { $lost } escrituras confirmadas (se permiten { $allowed } como mucho)
+verify-consistency-no-failover = la prueba de consistencia ha hecho { $writes } escrituras pero ningún slot en el que escribía ha cambiado de dueño: no ha habido failover mientras se ejecutaba
+
+diagnose-wrong-replica = { $promoted } ha sustituido a { $master }, pero este paso quiere promocionar { $expected }. Deshazlo volviendo atrás, en { $master } (ahora réplica): { $undo }
+diagnose-sent-to-master = { $node } es un maestro, así que ha rechazado CLUSTER FAILOVER ("You should send CLUSTER FAILOVER to a replica"). Envíalo a la réplica { $replica }: { $command }
+diagnose-link-down = { $replica } no puede sustituir a su maestro: su enlace de replicación con { $master } está caído (INFO replication muestra master_link_status). Espera a que vuelva y prueba otra vez.
+diagnose-timed-out = { $replica } aceptó CLUSTER FAILOVER hace { $seconds } s, pero los papeles no han cambiado: un failover manual se abandona a los 5 s si la réplica no alcanza a su maestro o los maestros no votan, y los maestros no vuelven a votar por el mismo maestro hasta pasados 2 × cluster-node-timeout ({ $vote } s aquí). Comprueba que su enlace está activo (INFO replication), espera { $vote } s y vuelve a ejecutarlo: { $command }

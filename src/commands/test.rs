@@ -1,0 +1,146 @@
+//! `lab test`: every step of a lab proved on a fresh cluster of its own.
+
+use console::style;
+
+use super::common;
+use super::progress::Spinner;
+use super::table::Table;
+use crate::cli::TestArgs;
+use crate::cluster::provision::{self, Source};
+use crate::cluster::statedir::StateDir;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::lab::manifest::{Step, StepKind};
+use crate::runner::session::Session;
+use crate::runner::solution::Env;
+use crate::runner::test::{self, Reporter, StepReport};
+use crate::{msg, t};
+
+/// `lab test` runs its own cluster here unless `--base-ip` says otherwise, so it never
+/// disturbs a student's cluster on 127.0.158.x.
+pub const TEST_BASE_IP: std::net::Ipv4Addr = std::net::Ipv4Addr::new(127, 0, 161, 100);
+
+fn kind_word(k: StepKind) -> String {
+    match k {
+        StepKind::Action => t!("kind-action"),
+        StepKind::Observe => t!("kind-observe"),
+        StepKind::Read => t!("kind-read"),
+    }
+}
+
+struct Printer;
+
+impl Reporter for Printer {
+    fn running(&self, step: &Step, line: &str) {
+        println!("  {} {}  {}", style("▶").cyan(), step.id, style(line).dim());
+    }
+
+    fn finished(&self, r: &StepReport) {
+        match &r.result {
+            Ok(_) if r.kind == StepKind::Read => {
+                println!("{} {} ({})", style("·").dim(), r.step, kind_word(r.kind))
+            }
+            Ok(d) => println!(
+                "{} {} ({}) {}",
+                style("✓").green().bold(),
+                r.step,
+                kind_word(r.kind),
+                style(format!("{:.2} s", d.as_secs_f64())).dim()
+            ),
+            Err(why) => {
+                println!(
+                    "{} {} ({})",
+                    style("✗").red().bold(),
+                    r.step,
+                    kind_word(r.kind)
+                );
+                for w in why {
+                    println!("    {}", w.text());
+                }
+            }
+        }
+    }
+}
+
+pub fn run(config: &Config, args: &TestArgs) -> Result<()> {
+    let rt = common::runtime()?;
+    let lab = common::runnable_lab(config, &args.lab)?;
+    if !lab.decks.iter().any(|(l, _)| l == config.lang.code()) {
+        return Err(Error::Usage(msg!(
+            "test-no-language",
+            lab = lab.id.as_str(),
+            lang = config.lang.code()
+        )));
+    }
+    let base_ip = if config.base_ip == crate::lab::topology::DEFAULT_LOCAL_BASE {
+        TEST_BASE_IP
+    } else {
+        config.base_ip
+    };
+    let dir = std::env::temp_dir().join(format!("lab-test-{}-{}", lab.id, std::process::id()));
+    let state = StateDir { root: dir.clone() };
+    let spec = common::spec(&lab);
+    let source = Source::Local {
+        server: crate::cluster::server::locate(config.redis_server.as_deref())?,
+        base_ip,
+        shared_port: config.shared_port,
+        shared_loopback: config.shared_loopback,
+    };
+    println!(
+        "{}",
+        t!(
+            "test-start",
+            lab = lab.id.as_str(),
+            lang = config.lang.code()
+        )
+    );
+    let result = rt.block_on(async {
+        let spinner = Spinner::new(config.quiet);
+        let up = provision::up(&state, &spec, &source, true, &spinner).await;
+        spinner.finish();
+        let (cluster, _, _) = up?;
+        let session = Session::new(lab, cluster)?;
+        let env = Env {
+            state_dir: Some(dir.clone()),
+            labs_dir: Some(config.catalog.dir.clone()),
+            redis_server: config.redis_server.clone(),
+            password: None,
+        };
+        Ok::<_, Error>(test::run(&session, &env, &Printer).await)
+    });
+    rt.block_on(provision::down(&state)).ok();
+    let _ = std::fs::remove_dir_all(&dir);
+    let reports = result?;
+    let mut table = Table::new(vec![
+        t!("test-step"),
+        t!("test-kind"),
+        t!("test-result"),
+        t!("test-time"),
+    ]);
+    for r in &reports {
+        let (mark, time) = match &r.result {
+            Ok(_) if r.kind == StepKind::Read => ("·".to_string(), "-".to_string()),
+            Ok(d) => (
+                style("✓").green().to_string(),
+                format!("{:.2} s", d.as_secs_f64()),
+            ),
+            Err(_) => (style("✗").red().to_string(), "-".to_string()),
+        };
+        table.row(vec![r.step.clone(), kind_word(r.kind), mark, time]);
+    }
+    println!();
+    print!("{}", table.render());
+    if reports.iter().any(|r| r.result.is_err()) {
+        return Err(Error::Failed(msg!("test-failed", lab = args.lab.as_str())));
+    }
+    println!(
+        "{} {}",
+        style("✓").green().bold(),
+        t!(
+            "test-passed",
+            lab = args.lab.as_str(),
+            steps = reports.len()
+        )
+    );
+    Ok(())
+}
