@@ -51,6 +51,46 @@ pub enum Command {
     Logs(LogsArgs),
     Bench(BenchArgs),
     Test(TestArgs),
+    Start(StartArgs),
+    Status,
+    Check(LabCheckArgs),
+    Hint(LabArg),
+    Reset(ResetArgs),
+    Stop,
+    Shell(ShellArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct StartArgs {
+    pub lab: String,
+    #[command(flatten)]
+    pub nodes: NodesArg,
+}
+
+#[derive(Args, Debug)]
+pub struct LabCheckArgs {
+    #[arg(value_name = "LAB")]
+    pub lab: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct LabArg {
+    #[arg(value_name = "LAB")]
+    pub lab: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ResetArgs {
+    #[arg(value_name = "STEP")]
+    pub step: Option<String>,
+    #[arg(long, value_name = "LAB")]
+    pub lab: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ShellArgs {
+    #[arg(value_name = "HOST:PORT")]
+    pub node: Option<String>,
 }
 
 #[derive(Args, Debug)]

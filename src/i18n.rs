@@ -94,12 +94,14 @@ pub const CATALOGUES: &[(&str, &str, &str)] = &[
     ftl!("en", "cluster.ftl"),
     ftl!("en", "verify.ftl"),
     ftl!("en", "runner.ftl"),
+    ftl!("en", "shell.ftl"),
     ftl!("es", "main.ftl"),
     ftl!("es", "cli.ftl"),
     ftl!("es", "lab.ftl"),
     ftl!("es", "cluster.ftl"),
     ftl!("es", "verify.ftl"),
     ftl!("es", "runner.ftl"),
+    ftl!("es", "shell.ftl"),
 ];
 
 pub struct Localizer {

@@ -12,4 +12,5 @@ pub mod i18n;
 pub mod lab;
 pub mod render;
 pub mod runner;
+pub mod shell;
 pub mod verify;

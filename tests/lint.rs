@@ -72,8 +72,8 @@ fn unknown_node_in_a_check() {
     let copy = LabCopy::of("manual-failover");
     copy.edit(
         "lab.yaml",
-        "replica-of: { node: c:6380, master: b:6379 }",
-        "replica-of: { node: c:6380, master: d:6379 }",
+        "replica-of: { node: b:6380, master: a:6379 }",
+        "replica-of: { node: b:6380, master: d:6379 }",
     );
     let at = copy.pos_of("lab.yaml", "d:6379 }");
     assert_error_at(&copy, "lab.yaml", at, "d:6379");
@@ -84,11 +84,11 @@ fn unknown_check_kind() {
     let copy = LabCopy::of("manual-failover");
     copy.edit(
         "lab.yaml",
-        "      - no-open-slots\n",
-        "      - no-open-slot\n",
+        "&initial-layout\n      - cluster-ok\n",
+        "&initial-layout\n      - cluster-okk\n",
     );
-    let at = copy.pos_of("lab.yaml", "no-open-slot\n");
-    assert_error_at(&copy, "lab.yaml", at, "no-open-slot");
+    let at = copy.pos_of("lab.yaml", "cluster-okk\n");
+    assert_error_at(&copy, "lab.yaml", at, "cluster-okk");
 }
 
 #[test]
@@ -131,8 +131,8 @@ fn errors_are_localized() {
     let copy = LabCopy::of("manual-failover");
     copy.edit(
         "lab.yaml",
-        "      - no-open-slots\n",
-        "      - no-open-slot\n",
+        "&initial-layout\n      - cluster-ok\n",
+        "&initial-layout\n      - cluster-okk\n",
     );
     let run = lab()
         .env("LANG", "es_ES.UTF-8")

@@ -29,7 +29,7 @@ verify-consistency-not-running = no consistency test is running for this step
 verify-consistency-lost = the consistency test lost { $lost } acknowledged writes (at most { $allowed } allowed)
 verify-consistency-no-failover = the consistency test made { $writes } writes but no slot it wrote to changed owner: no failover happened while it ran
 
-diagnose-wrong-replica = { $promoted } took over from { $master }, but this step wants { $expected } promoted. Undo it by failing back, on { $master } (now a replica): { $undo }
+diagnose-wrong-replica = { $promoted } took over from { $master }, but this step wants { $expected } promoted. Undo it by failing back once every node knows of the change (a few seconds: until then { $promoted } ignores its new replica and the failover times out; `lab cluster check` says when all nodes agree): { $undo }
 diagnose-sent-to-master = { $node } is a master, so it refused CLUSTER FAILOVER ("You should send CLUSTER FAILOVER to a replica"). Send it to the replica { $replica }: { $command }
 diagnose-link-down = { $replica } cannot take over: its replication link to { $master } is down (INFO replication shows master_link_status). Wait for it to come back up, then try again.
 diagnose-timed-out = { $replica } accepted CLUSTER FAILOVER { $seconds } s ago, but the roles have not changed: a manual failover gives up after 5 s when the replica cannot catch up with its master or the masters do not vote, and masters refuse a second vote for the same master within 2 × cluster-node-timeout ({ $vote } s here). Check that its link is up (INFO replication), wait { $vote } s, then run it again: { $command }

@@ -29,7 +29,7 @@ verify-consistency-not-running = no hay ninguna prueba de consistencia en marcha
 verify-consistency-lost = la prueba de consistencia ha perdido { $lost } escrituras confirmadas (se permiten { $allowed } como mucho)
 verify-consistency-no-failover = la prueba de consistencia ha hecho { $writes } escrituras pero ningún slot en el que escribía ha cambiado de dueño: no ha habido failover mientras se ejecutaba
 
-diagnose-wrong-replica = { $promoted } ha sustituido a { $master }, pero este paso quiere promocionar { $expected }. Deshazlo volviendo atrás, en { $master } (ahora réplica): { $undo }
+diagnose-wrong-replica = { $promoted } ha sustituido a { $master }, pero este paso quiere promocionar { $expected }. Deshazlo volviendo atrás cuando todos los nodos conozcan el cambio (unos segundos: hasta entonces { $promoted } ignora a su nueva réplica y el failover caduca; `lab cluster check` dice cuándo coinciden todos): { $undo }
 diagnose-sent-to-master = { $node } es un maestro, así que ha rechazado CLUSTER FAILOVER ("You should send CLUSTER FAILOVER to a replica"). Envíalo a la réplica { $replica }: { $command }
 diagnose-link-down = { $replica } no puede sustituir a su maestro: su enlace de replicación con { $master } está caído (INFO replication muestra master_link_status). Espera a que vuelva y prueba otra vez.
 diagnose-timed-out = { $replica } aceptó CLUSTER FAILOVER hace { $seconds } s, pero los papeles no han cambiado: un failover manual se abandona a los 5 s si la réplica no alcanza a su maestro o los maestros no votan, y los maestros no vuelven a votar por el mismo maestro hasta pasados 2 × cluster-node-timeout ({ $vote } s aquí). Comprueba que su enlace está activo (INFO replication), espera { $vote } s y vuelve a ejecutarlo: { $command }

@@ -112,3 +112,50 @@ pub fn cluster(config: &Config, nodes: &NodesArg) -> Result<Cluster> {
     }
     Ok(cluster)
 }
+
+/// The lab the student is doing: the one named, else the cluster's, else the one whose progress
+/// changed last.
+pub fn current_lab(config: &Config, named: Option<&str>) -> Result<Lab> {
+    if let Some(id) = named {
+        return runnable_lab(config, id);
+    }
+    if let Some(r) = config.state.record()?
+        && !r.lab.is_empty()
+    {
+        return runnable_lab(config, &r.lab);
+    }
+    let latest = std::fs::read_dir(config.state.progress_dir())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .max()
+        .and_then(|(_, p)| p.file_stem().map(|s| s.to_string_lossy().into_owned()));
+    match latest {
+        Some(id) => runnable_lab(config, &id),
+        None => Err(Error::Usage(msg!("error-no-lab-started"))),
+    }
+}
+
+/// The lab on the state directory's running cluster.
+pub fn session(config: &Config, lab: Lab) -> Result<crate::runner::session::Session> {
+    let cluster = provision::current(&config.state, &Auth::from_env())?
+        .ok_or_else(|| Error::Usage(msg!("error-no-cluster")))?;
+    if cluster.record.lab != lab.id {
+        return Err(Error::Usage(msg!(
+            "error-cluster-other-lab",
+            lab = cluster.record.lab.as_str()
+        )));
+    }
+    crate::runner::session::Session::new(lab, cluster)
+}
+
+/// What solutions run by this process need to reach the same cluster.
+pub fn solution_env(config: &Config) -> crate::runner::solution::Env {
+    crate::runner::solution::Env {
+        state_dir: Some(config.state.root.clone()),
+        labs_dir: Some(config.catalog.dir.clone()),
+        redis_server: config.redis_server.clone(),
+        password: None,
+    }
+}

@@ -2,13 +2,20 @@
 //! work through the core modules, and prints. Nothing below this layer prints.
 
 mod bench;
+mod check;
 mod cluster;
 mod common;
+mod hint;
 mod lint;
 mod list;
 mod logs;
 mod progress;
+mod reset;
+mod shell;
 mod show;
+mod start;
+mod status;
+mod stop;
 mod table;
 mod test;
 
@@ -25,5 +32,12 @@ pub fn run(config: &Config, command: Command) -> Result<()> {
         Command::Logs(args) => logs::run(config, &args),
         Command::Bench(args) => bench::run(config, &args),
         Command::Test(args) => test::run(config, &args),
+        Command::Start(args) => start::run(config, &args),
+        Command::Status => status::run(config),
+        Command::Check(args) => check::run(config, &args),
+        Command::Hint(args) => hint::run(config, &args),
+        Command::Reset(args) => reset::run(config, &args),
+        Command::Stop => stop::run(config),
+        Command::Shell(args) => shell::run(config, &args),
     }
 }

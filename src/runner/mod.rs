@@ -1,6 +1,10 @@
 //! Running a lab: the session tying a lab to its cluster, progress, solutions, `lab test`.
 
+pub mod input;
 pub mod progress;
+pub mod reset;
+pub mod screen;
 pub mod session;
 pub mod solution;
+pub mod start;
 pub mod test;

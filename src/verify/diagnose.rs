@@ -23,6 +23,9 @@ pub struct Situation<'a> {
     pub checks: &'a [Check<NodeRef>],
     pub layout: &'a Layout,
     pub start: &'a ClusterState,
+    /// The previous look at the cluster: a refused request shows as a count that rose on a
+    /// node that was a master before and after it.
+    pub previous: Option<&'a ClusterState>,
     pub now: &'a ClusterState,
     /// Since the expected replica was first seen to receive CLUSTER FAILOVER.
     pub since_request: Option<Duration>,
@@ -79,12 +82,20 @@ pub fn diagnose(s: &Situation) -> Vec<Msg> {
             ));
         }
     }
-    // CLUSTER FAILOVER sent to a node that was a master: it refuses.
+    // CLUSTER FAILOVER sent to a master: it refuses, and nothing changes but the count. (A
+    // replica taking over also counts one, but it is not a master before and after.)
+    let previous = s.previous.unwrap_or(s.start);
     for node in &s.now.nodes {
-        let Some(before) = s.start.node(&node.addr) else {
+        let Some(before) = previous.node(&node.addr) else {
             continue;
         };
-        if before.role == Role::Master && node.failover_requests > before.failover_requests {
+        // A master that failed over away and back has a new config epoch; one that only
+        // refused keeps its own.
+        if before.role == Role::Master
+            && node.role == Role::Master
+            && node.config_epoch == before.config_epoch
+            && node.failover_requests > before.failover_requests
+        {
             advice.push(msg!(
                 "diagnose-sent-to-master",
                 node = node.addr.to_string(),
@@ -139,6 +150,14 @@ mod tests {
     }
 
     fn advise(now: &ClusterState, since: Option<Duration>) -> Vec<String> {
+        advise_after(&course_state(), now, since)
+    }
+
+    fn advise_after(
+        previous: &ClusterState,
+        now: &ClusterState,
+        since: Option<Duration>,
+    ) -> Vec<String> {
         let layout = Layout::local(&course_topology(), DEFAULT_LOCAL_BASE);
         let checks = checks();
         let start = course_state();
@@ -146,6 +165,7 @@ mod tests {
             checks: &checks,
             layout: &layout,
             start: &start,
+            previous: Some(previous),
             now,
             since_request: since,
             node_timeout_ms: 5000,
@@ -193,6 +213,19 @@ mod tests {
             advice[0]
         );
         assert!(advice[0].contains("redis-cli -h 127.0.158.102 -p 6380 CLUSTER FAILOVER"));
+    }
+
+    #[test]
+    fn undoing_a_wrong_failover_is_not_a_request_to_a_master() {
+        // 127.0.158.100:6379 was a replica (after a wrong failover) when it got the command.
+        let mut previous = course_state();
+        previous.nodes[0].role = Role::Replica;
+        let mut now = course_state();
+        now.nodes[0].failover_requests = 1;
+        now.nodes[0].config_epoch = 9;
+        assert!(advise_after(&previous, &now, None).is_empty());
+        // Even measured from the step's start, when it was a master too.
+        assert!(advise(&now, None).is_empty());
     }
 
     #[test]

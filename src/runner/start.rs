@@ -1,0 +1,847 @@
+//! `lab start`: the student's lab, one slide at a time, checked on the live cluster.
+//!
+//! The cluster comes up in the background while the opening slides are read (a cold cluster
+//! needs about 2 s). Each checked step records the cluster when it begins; an action step is
+//! then watched (a snapshot every 100 ms) and passes with ✓ as soon as the cluster shows it,
+//! whether the student acted in another terminal with redis-cli or in the built-in prompt.
+//! When it does not pass, the runner says what is still missing and, for failovers, why.
+//! Progress is saved after every change, so `q`, a closed terminal or a killed runner resume
+//! where they were.
+
+use std::time::{Duration, Instant};
+
+use console::style;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use super::input::{Input, Reader};
+use super::progress::{Progress, now_ms};
+use super::screen::Screen;
+use super::session::Session;
+use crate::cluster::form::{Expected, Phase, Progress as FormProgress};
+use crate::cluster::provision::{self, Cluster, Source, Spec, UpOutcome};
+use crate::cluster::state::ClusterState;
+use crate::cluster::statedir::StateDir;
+use crate::error::{Error, Result};
+use crate::i18n::{Lang, Msg};
+use crate::lab::Lab;
+use crate::lab::manifest::{Manifest, Step, StepKind};
+use crate::lab::slides::Deck;
+use crate::lab::template::Renderer;
+use crate::render::markdown::RenderStyle;
+use crate::render::slide;
+use crate::verify::Outcome;
+use crate::verify::diagnose::{self, Situation};
+use crate::{msg, t};
+
+pub struct Options {
+    pub lang: Lang,
+    pub state: StateDir,
+    pub spec: Spec,
+    pub source: Source,
+    pub color: bool,
+    pub width: usize,
+    /// Keys from a terminal; `false` reads lines from stdin.
+    pub keys: bool,
+    pub tty: bool,
+}
+
+/// Phases of the background `up`, forwarded to the runner's status line.
+struct Forward(mpsc::UnboundedSender<Phase>);
+
+impl FormProgress for Forward {
+    fn phase(&self, p: Phase) {
+        let _ = self.0.send(p);
+    }
+}
+
+type Ready = Result<(Cluster, UpOutcome, ClusterState)>;
+
+/// Brings the cluster up for the lab; a new attempt at a lab starts from its initial layout.
+async fn provision_for(
+    state: StateDir,
+    spec: Spec,
+    source: Source,
+    fresh_start: bool,
+    tx: mpsc::UnboundedSender<Phase>,
+) -> Ready {
+    let progress = Forward(tx);
+    match provision::up(&state, &spec, &source, false, &progress).await {
+        Ok((cluster, outcome, snap)) => {
+            if fresh_start && !is_initial(&cluster, &spec, &snap) {
+                return provision::up(&state, &spec, &source, true, &progress).await;
+            }
+            Ok((cluster, outcome, snap))
+        }
+        // A broken cluster cannot be resumed, but a lab starting over may rebuild it.
+        Err(Error::Failed(_)) if fresh_start => {
+            provision::up(&state, &spec, &source, true, &progress).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The lab's layout and data exactly as the manifest plans them.
+pub fn is_initial(cluster: &Cluster, spec: &Spec, s: &ClusterState) -> bool {
+    let expected = Expected::of(&spec.topology, |n| cluster.addr(n));
+    let keys_ok = spec
+        .data
+        .as_ref()
+        .is_none_or(|d| s.lab_keys() == Some(d.count));
+    expected.missing(s).is_empty() && keys_ok && s.is_healthy()
+}
+
+struct Watch {
+    outcome: Option<Outcome>,
+    advice: Vec<Msg>,
+    /// Requests a master refused, seen while this step was watched.
+    events: Vec<Msg>,
+    /// The previous look at the cluster.
+    previous: Option<ClusterState>,
+    /// When the expected replica was first seen to receive CLUSTER FAILOVER.
+    request_seen: Option<Instant>,
+    last_check: Instant,
+}
+
+impl Watch {
+    fn new() -> Watch {
+        Watch {
+            outcome: None,
+            advice: vec![],
+            events: vec![],
+            previous: None,
+
+            request_seen: None,
+            last_check: Instant::now() - Duration::from_secs(1),
+        }
+    }
+}
+
+struct Runner {
+    lab: Lab,
+    manifest: Manifest,
+    deck: Deck,
+    slide: usize,
+    steps: Vec<Step>,
+    /// The step each slide belongs to.
+    step_of: Vec<Option<String>>,
+    progress: Progress,
+    state: StateDir,
+    session: Option<Session>,
+    cluster_status: Option<String>,
+    cluster_started: Instant,
+    screen: Screen,
+    style: RenderStyle,
+    notes: bool,
+    watch: Watch,
+    /// Lines under the status for one slide: a hint, a log, a message.
+    extra: Vec<String>,
+    /// The last ✓, shown at the top of the next slide's status.
+    passed_note: Option<String>,
+    spinner: usize,
+    quit: bool,
+}
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub async fn start(lab: Lab, opts: Options) -> Result<()> {
+    let manifest = lab
+        .manifest
+        .clone()
+        .ok_or_else(|| Error::Usage(msg!("error-lab-not-runnable", lab = lab.id.as_str())))?;
+    let (deck_lang, deck) = lab
+        .deck(opts.lang)
+        .map(|(l, d)| (l.to_string(), d.clone()))
+        .ok_or_else(|| Error::Usage(msg!("show-no-slides", lab = lab.id.as_str())))?;
+    let saved = Progress::load(&opts.state, &manifest)?;
+    let resuming = saved
+        .as_ref()
+        .is_some_and(|p| p.step.is_some() && (!p.passed.is_empty() || p.slide > 0));
+    let mut progress = match saved {
+        Some(p) if p.step.is_some() => p,
+        _ => Progress::new(&manifest, &deck_lang),
+    };
+    progress.lang = deck_lang.clone();
+    progress.save(&opts.state)?;
+
+    let (tx, mut phases) = mpsc::unbounded_channel();
+    let mut provisioning = tokio::spawn(provision_for(
+        opts.state.clone(),
+        opts.spec.clone(),
+        opts.source.clone(),
+        !resuming,
+        tx,
+    ));
+
+    let step_of = deck
+        .step_of_each()
+        .iter()
+        .map(|s| s.map(str::to_string))
+        .collect();
+    let mut runner = Runner {
+        steps: manifest.steps.clone(),
+        manifest,
+        slide: 0,
+        lab,
+        deck,
+        step_of,
+        progress,
+        state: opts.state.clone(),
+        session: None,
+        cluster_status: Some(t!("phase-checking")),
+        cluster_started: Instant::now(),
+        screen: Screen::new(opts.tty, opts.width),
+        style: RenderStyle {
+            color: opts.color,
+            width: opts.width.min(100),
+            dim: false,
+        },
+        notes: false,
+        watch: Watch::new(),
+        extra: vec![],
+        passed_note: None,
+        spinner: 0,
+        quit: false,
+    };
+    // Said under the first slide, where they stay visible.
+    if deck_lang != opts.lang.code() {
+        let note = t!(
+            "show-language-fallback",
+            wanted = opts.lang.code(),
+            shown = deck_lang.as_str()
+        );
+        runner.extra.push(note);
+    }
+    if resuming {
+        let note = t!(
+            "start-resuming",
+            step = runner.step_title(runner.current_index())
+        );
+        runner.extra.push(note);
+    }
+    let mut reader = Reader::start(opts.keys);
+    if opts.keys {
+        runner.screen.enter_raw();
+    }
+    runner.slide = runner
+        .progress
+        .slide
+        .min(runner.deck.slides.len().saturating_sub(1));
+    runner.draw_slide();
+
+    let mut sigint = signal(SignalKind::interrupt()).map_err(|e| Error::io("signal", e))?;
+    let mut sigterm = signal(SignalKind::terminate()).map_err(|e| Error::io("signal", e))?;
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    let mut provisioned = false;
+    let mut interrupted = None;
+    while !runner.quit {
+        tokio::select! {
+            Some(input) = reader.rx.recv() => runner.input(input, &mut reader).await,
+            Some(p) = phases.recv() => runner.cluster_status = Some(phase_text(p)),
+            r = &mut provisioning, if !provisioned => {
+                provisioned = true;
+                runner.ready(r.map_err(|e| Error::io("task", std::io::Error::other(e))).and_then(|r| r)).await;
+            }
+            _ = tick.tick() => runner.tick().await,
+            _ = sigint.recv() => { interrupted = Some(2); runner.quit = true; }
+            _ = sigterm.recv() => { interrupted = Some(15); runner.quit = true; }
+        }
+    }
+    runner.screen.leave_raw();
+    runner.progress.save(&runner.state)?;
+    if runner.progress.step.is_none() {
+        runner.summary();
+    } else {
+        runner
+            .screen
+            .say(&t!("start-saved", lab = runner.lab.id.as_str()));
+    }
+    if !provisioned {
+        // Quitting while the cluster was still coming up: let it finish rather than leave it
+        // half-made; it is the lab's cluster either way.
+        let _ = provisioning.await;
+    }
+    match interrupted {
+        Some(signal) => Err(Error::Interrupted { signal }),
+        None => Ok(()),
+    }
+}
+
+fn phase_text(p: Phase) -> String {
+    match p {
+        Phase::Checking => t!("phase-checking"),
+        Phase::Starting => t!("phase-starting"),
+        Phase::Resetting => t!("phase-resetting"),
+        Phase::Meeting => t!("phase-meeting"),
+        Phase::Replicating => t!("phase-replicating"),
+        Phase::WaitingOk => t!("phase-waiting-ok"),
+        Phase::Loading => t!("phase-loading"),
+        Phase::Syncing => t!("phase-syncing"),
+    }
+}
+
+impl Runner {
+    fn current_index(&self) -> usize {
+        self.progress
+            .step
+            .as_ref()
+            .and_then(|s| self.steps.iter().position(|x| &x.id == s))
+            .unwrap_or(self.steps.len())
+    }
+
+    fn current(&self) -> Option<&Step> {
+        self.steps.get(self.current_index())
+    }
+
+    fn step_title(&self, i: usize) -> String {
+        let Some(step) = self.steps.get(i) else {
+            return String::new();
+        };
+        step.title
+            .get(&self.progress.lang)
+            .or_else(|| step.title.values().next())
+            .cloned()
+            .unwrap_or_else(|| step.id.clone())
+    }
+
+    fn step_index_of(&self, id: &str) -> Option<usize> {
+        self.steps.iter().position(|s| s.id == id)
+    }
+
+    /// The index of the step a slide belongs to (intro slides: before the first step).
+    fn slide_step(&self, slide: usize) -> Option<usize> {
+        self.step_of
+            .get(slide)
+            .cloned()
+            .flatten()
+            .and_then(|s| self.step_index_of(&s))
+    }
+
+    fn first_slide_of(&self, step: usize) -> Option<usize> {
+        let id = &self.steps.get(step)?.id;
+        self.deck
+            .slides
+            .iter()
+            .position(|s| s.step.as_ref().is_some_and(|m| &m.step == id))
+    }
+
+    fn renderer(&self) -> Renderer {
+        match &self.session {
+            Some(s) => s.renderer(self.progress.step_start.as_ref()),
+            None => self.lab.renderer(&crate::lab::topology::Layout::local(
+                &self.lab.topology(),
+                crate::lab::topology::DEFAULT_LOCAL_BASE,
+            )),
+        }
+    }
+
+    fn draw_slide(&mut self) {
+        let Some(s) = self.deck.slides.get(self.slide) else {
+            return;
+        };
+        let step = self
+            .slide_step(self.slide)
+            .map(|i| self.steps[i].id.clone());
+        let mut text = slide::header(s, self.deck.slides.len(), step.as_deref(), self.style);
+        text.push_str("\n\n");
+        text.push_str(&slide::render(&self.deck, s, &self.renderer(), self.style, self.notes).text);
+        self.screen.slide(&text);
+        self.draw_status();
+    }
+
+    fn draw_status(&mut self) {
+        let mut lines = vec![];
+        if let Some(c) = &self.cluster_status {
+            let spin = if self.screen.tty {
+                SPINNER[self.spinner % SPINNER.len()]
+            } else {
+                "…"
+            };
+            lines.push(format!("{} {}", style(spin).cyan(), c));
+        }
+        if let Some(p) = self.passed_note.as_ref().filter(|_| self.screen.tty) {
+            lines.push(p.clone());
+        }
+        let i = self.current_index();
+        if let Some(step) = self.current() {
+            let on_it = self.slide_step(self.slide) == Some(i);
+            let label = t!(
+                "start-step",
+                n = i + 1,
+                total = self.steps.len(),
+                title = self.step_title(i),
+                kind = kind_word(step.kind)
+            );
+            match step.kind {
+                StepKind::Read => {}
+                _ if self.session.is_none() => {
+                    if on_it {
+                        lines.push(format!(
+                            "{} {}",
+                            style("…").dim(),
+                            t!("start-waiting-cluster")
+                        ));
+                    }
+                }
+                _ => {
+                    if let Some(o) = &self.watch.outcome {
+                        let first = o.failures().next().map(|m| m.text()).unwrap_or_default();
+                        let spin = if self.screen.tty {
+                            SPINNER[self.spinner % SPINNER.len()]
+                        } else {
+                            "…"
+                        };
+                        if on_it || step.kind == StepKind::Action {
+                            lines.push(format!(
+                                "{} {}",
+                                style(spin).yellow(),
+                                style(&label).bold()
+                            ));
+                            lines.push(format!("  {}", t!("start-waiting-for", what = first)));
+                            for a in &self.watch.advice {
+                                lines.push(format!(
+                                    "  {} {}",
+                                    style("!").yellow().bold(),
+                                    a.text()
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        lines.extend(self.extra.iter().cloned());
+        if self.screen.tty {
+            lines.push(style(t!("start-keys")).dim().to_string());
+        }
+        self.screen.status(&lines);
+    }
+
+    async fn ready(&mut self, r: Ready) {
+        match r {
+            Ok((cluster, outcome, snap)) => {
+                let secs = format!("{:.1}", self.cluster_started.elapsed().as_secs_f64());
+                match Session::new(self.lab.clone(), cluster) {
+                    Ok(s) => {
+                        self.session = Some(s);
+                        self.cluster_status = None;
+                        let note = match outcome {
+                            UpOutcome::Reused => t!("start-cluster-reused"),
+                            _ => t!("start-cluster-ready", secs = secs),
+                        };
+                        self.screen.say(&format!("{} {note}", style("✓").green()));
+                        if self.progress.step_start.is_none() {
+                            self.progress.step_start = Some(snap);
+                            let _ = self.progress.save(&self.state);
+                        }
+                        // The slides can now show this cluster's addresses and ids.
+                        self.draw_slide();
+                    }
+                    Err(e) => self.cluster_failed(e),
+                }
+            }
+            Err(e) => self.cluster_failed(e),
+        }
+    }
+
+    fn cluster_failed(&mut self, e: Error) {
+        self.cluster_status = None;
+        self.screen
+            .say(&format!("{} {}", style("✗").red().bold(), e.msg().text()));
+        self.screen.say(&t!("start-cluster-failed-hint"));
+        self.quit = true;
+    }
+
+    async fn tick(&mut self) {
+        self.spinner += 1;
+        let due = self.watch.last_check.elapsed() >= super::session::POLL;
+        let checked = self.current().is_some_and(|s| s.kind != StepKind::Read);
+        if self.session.is_some() && checked && due {
+            self.check_now(false).await;
+        } else if self.screen.tty && (self.cluster_status.is_some() || self.watch.outcome.is_some())
+        {
+            self.draw_status();
+        }
+    }
+
+    /// Looks at the cluster for the current step: passes it, or says what is missing.
+    async fn check_now(&mut self, asked: bool) {
+        let Some(session) = &self.session else {
+            if asked {
+                self.extra = vec![t!("start-waiting-cluster")];
+                self.draw_status();
+            }
+            return;
+        };
+        let Some(step) = self.current().cloned() else {
+            return;
+        };
+        if step.kind == StepKind::Read {
+            if asked {
+                self.extra = vec![t!("start-nothing-to-check")];
+                self.draw_status();
+            }
+            return;
+        }
+        self.watch.last_check = Instant::now();
+        let now = session.snapshot().await;
+        if self.progress.step_start.is_none() {
+            self.progress.step_start = Some(now.clone());
+            let _ = self.progress.save(&self.state);
+        }
+        let start = self.progress.step_start.clone();
+        let outcome = session.evaluate(&step, start.as_ref(), &now, None);
+        if outcome.passed() {
+            self.passed(&step, now);
+            return;
+        }
+        if step.kind == StepKind::Action
+            && let Some(st) = &start
+        {
+            let situation = Situation {
+                checks: &step.checks,
+                layout: &session.layout,
+                start: st,
+                previous: self.watch.previous.as_ref(),
+                now: &now,
+                since_request: self.watch.request_seen.map(|t| t.elapsed()),
+                node_timeout_ms: session.manifest.topology.node_timeout_ms,
+            };
+            if let Some((replica, _)) = diagnose::expected_promotion(&situation) {
+                let asked_replica = now
+                    .node(&replica)
+                    .zip(st.node(&replica))
+                    .is_some_and(|(n, b)| n.failover_requests > b.failover_requests);
+                if asked_replica && self.watch.request_seen.is_none() {
+                    self.watch.request_seen = Some(Instant::now());
+                }
+            }
+            // A refused request is an event: keep saying it until the step passes.
+            let mut advice = diagnose::diagnose(&situation);
+            for a in advice.iter().filter(|a| a.id == "diagnose-sent-to-master") {
+                if !self.watch.events.contains(a) {
+                    self.watch.events.push(a.clone());
+                }
+            }
+            advice.retain(|a| a.id != "diagnose-sent-to-master");
+            advice.extend(self.watch.events.iter().cloned());
+            self.watch.advice = advice;
+        }
+        self.watch.outcome = Some(outcome);
+        self.watch.previous = Some(now);
+        if asked {
+            self.extra = self
+                .watch
+                .outcome
+                .iter()
+                .flat_map(|o| o.failures())
+                .map(|m| format!("  {} {}", style("✗").red(), m.text()))
+                .collect();
+        }
+        self.draw_status();
+    }
+
+    fn passed(&mut self, step: &Step, now: ClusterState) {
+        let took = now_ms().saturating_sub(self.progress.step_started_ms);
+        let i = self.current_index();
+        let note = format!(
+            "{} {}",
+            style("✓").green().bold(),
+            t!(
+                "start-passed",
+                title = self.step_title(i),
+                secs = format!("{:.1}", took as f64 / 1000.0)
+            )
+        );
+        self.progress.pass_current(&self.manifest);
+        self.progress.step_start = Some(now);
+        self.watch = Watch::new();
+        self.extra.clear();
+        self.passed_note = Some(note.clone());
+        if !self.screen.tty {
+            // On a terminal the status block shows it; a transcript gets it once, here.
+            self.screen.say(&note);
+        }
+        if self.progress.step.is_none() {
+            self.quit = true;
+            return;
+        }
+        // An action is done: move on to the next step's slides. An observe step leaves the
+        // student on the slide they are reading.
+        let on_it = self.slide_step(self.slide) == Some(i);
+        let last_of_step = self.slide_step(self.slide + 1) != Some(i);
+        if step.kind == StepKind::Action
+            && on_it
+            && last_of_step
+            && let Some(next) = self.first_slide_of(i + 1)
+        {
+            self.slide = next;
+            self.progress.slide = next;
+            self.passed_note = Some(note);
+            self.draw_slide();
+        }
+        let _ = self.progress.save(&self.state);
+        self.draw_status();
+    }
+
+    async fn input(&mut self, input: Input, reader: &mut Reader) {
+        if !matches!(input, Input::Check | Input::Hint) {
+            self.extra.clear();
+        }
+        match input {
+            Input::Next => self.next().await,
+            Input::Back => {
+                if self.slide > 0 {
+                    self.passed_note = None;
+                    self.slide -= 1;
+                    self.progress.slide = self.slide;
+                    let _ = self.progress.save(&self.state);
+                    self.draw_slide();
+                }
+            }
+            Input::Check => self.check_now(true).await,
+            Input::Hint => self.hint(),
+            Input::Notes => {
+                self.notes = !self.notes;
+                self.draw_slide();
+            }
+            Input::Log => self.log(),
+            Input::Shell => self.shell(reader).await,
+            Input::Quit | Input::Eof => self.quit = true,
+            Input::Line(l) => {
+                self.extra = vec![t!("start-unknown-input", input = l)];
+                self.draw_status();
+            }
+        }
+    }
+
+    async fn next(&mut self) {
+        if self.slide + 1 >= self.deck.slides.len() {
+            // The last slide: finishing means the last step is done.
+            if let Some(step) = self.current().cloned() {
+                if step.kind == StepKind::Read {
+                    self.progress.pass_current(&self.manifest);
+                    let _ = self.progress.save(&self.state);
+                    self.quit = self.progress.step.is_none();
+                } else {
+                    self.blocked(&step);
+                }
+            } else {
+                self.quit = true;
+            }
+            return;
+        }
+        let target = self.slide + 1;
+        // Moving into a later step's slides finishes the current step first.
+        while let Some(target_step) = self.slide_step(target) {
+            let cur = self.current_index();
+            if target_step <= cur {
+                break;
+            }
+            let Some(step) = self.current().cloned() else {
+                break;
+            };
+            if step.kind != StepKind::Read {
+                self.blocked(&step);
+                return;
+            }
+            self.progress.pass_current(&self.manifest);
+            self.watch = Watch::new();
+            self.passed_note = None;
+            if let Some(s) = &self.session {
+                self.progress.step_start = Some(s.snapshot().await);
+            }
+        }
+        self.slide = target;
+        self.progress.slide = target;
+        // A ✓ is news once: it was shown, it does not follow the student around.
+        self.passed_note = None;
+        let _ = self.progress.save(&self.state);
+        self.draw_slide();
+    }
+
+    /// The student tried to move past a step whose checks do not hold yet.
+    fn blocked(&mut self, step: &Step) {
+        let why = self
+            .watch
+            .outcome
+            .as_ref()
+            .and_then(|o| o.failures().next().map(|m| m.text()))
+            .unwrap_or_else(|| t!("start-not-checked-yet"));
+        self.extra = vec![format!(
+            "{} {}",
+            style("✗").red(),
+            t!("start-finish-first", step = step.id.as_str(), why = why)
+        )];
+        self.draw_status();
+    }
+
+    /// Hints of the step on screen (a passed step's hints stay readable).
+    fn hint(&mut self) {
+        let on_screen = self
+            .slide_step(self.slide)
+            .and_then(|i| self.steps.get(i))
+            .cloned();
+        let Some(step) = on_screen.or_else(|| self.current().cloned()) else {
+            return;
+        };
+
+        let lang = self.progress.lang.clone();
+        let hints = step
+            .hints
+            .get(&lang)
+            .or_else(|| step.hints.values().next())
+            .cloned()
+            .unwrap_or_default();
+        if hints.is_empty() {
+            self.extra = vec![t!("start-no-hints")];
+            self.draw_status();
+            return;
+        }
+        let used = (self.progress.hints_used(&step.id) + 1).min(hints.len());
+        self.progress.hints.insert(step.id.clone(), used);
+        let _ = self.progress.save(&self.state);
+        let renderer = self.renderer();
+        self.extra = hints[..used]
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let text = renderer
+                    .render(&h.value)
+                    .unwrap_or_else(|_| h.value.clone());
+                format!(
+                    "{} {}",
+                    style(t!("start-hint", n = i + 1, total = hints.len()))
+                        .cyan()
+                        .bold(),
+                    text
+                )
+            })
+            .collect();
+        self.draw_status();
+    }
+
+    fn log(&mut self) {
+        let Some(session) = &self.session else { return };
+        let node = self
+            .current()
+            .and_then(|s| s.node.clone())
+            .or_else(|| session.manifest.topology.nodes().first().cloned());
+        let Some(node) = node else { return };
+        let Some(addr) = session.layout.addr(&node).cloned() else {
+            return;
+        };
+        if session.cluster.record.backend != crate::cluster::statedir::Backend::Local {
+            self.extra = vec![t!("error-logs-remote")];
+            self.draw_status();
+            return;
+        }
+        let local = crate::cluster::local::LocalNode::new(&self.state, node, addr.clone());
+        let text = std::fs::read_to_string(local.log()).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut extra = vec![
+            style(t!("start-log", node = addr.to_string()))
+                .bold()
+                .to_string(),
+        ];
+        extra.extend(
+            lines[lines.len().saturating_sub(12)..]
+                .iter()
+                .map(|l| style(*l).dim().to_string()),
+        );
+        self.extra = extra;
+        self.draw_status();
+    }
+
+    async fn shell(&mut self, reader: &mut Reader) {
+        let Some(session) = &self.session else {
+            self.extra = vec![t!("start-waiting-cluster")];
+            self.draw_status();
+            return;
+        };
+        let node = self
+            .current()
+            .and_then(|s| s.node.clone())
+            .and_then(|n| session.cluster.members.iter().find(|m| m.name == n))
+            .or_else(|| session.cluster.members.first())
+            .map(|m| m.target.clone());
+        let Some(target) = node else { return };
+        let history = Some(self.state.root.join("shell_history"));
+        if reader.keys {
+            reader.pause();
+            self.screen.leave_raw();
+            self.screen.say(&t!("start-shell-enter"));
+            let _ = crate::shell::repl(target, history).await;
+            self.screen.enter_raw();
+            reader.resume();
+        } else {
+            // Without a terminal the prompt reads the same lines the runner reads.
+            self.screen.say(&t!("start-shell-enter"));
+            let mut sh = crate::shell::Session::new(target);
+            while let Some(input) = reader.rx.recv().await {
+                let line = match input {
+                    Input::Line(l) => l,
+                    Input::Eof | Input::Quit => break,
+                    other => input_word(&other),
+                };
+                if matches!(line.trim(), "exit" | "quit") {
+                    break;
+                }
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let out = sh.execute(&line).await;
+                self.screen.say(&format!("{}{line}", sh.prompt()));
+                self.screen.say(out.output.trim_end());
+            }
+        }
+        self.draw_slide();
+    }
+
+    fn summary(&mut self) {
+        let took = self
+            .progress
+            .finished_ms
+            .unwrap_or_else(now_ms)
+            .saturating_sub(self.progress.started_ms);
+        let hints: usize = self.progress.hints.values().sum();
+        self.screen.say(&format!(
+            "{} {}",
+            style("★").yellow().bold(),
+            t!(
+                "start-finished",
+                lab = self
+                    .lab
+                    .title(Lang::parse(&self.progress.lang).unwrap_or(Lang::En)),
+                steps = self.progress.passed.len(),
+                minutes = took / 60_000,
+                seconds = (took / 1000) % 60,
+                hints = hints
+            )
+        ));
+    }
+}
+
+/// The word a key stands for, typed in the built-in prompt in line mode.
+fn input_word(i: &Input) -> String {
+    match i {
+        Input::Next => String::new(),
+        Input::Back => "b".into(),
+        Input::Check => "c".into(),
+        Input::Hint => "h".into(),
+        Input::Notes => "n".into(),
+        Input::Shell => "s".into(),
+        Input::Log => "l".into(),
+        Input::Quit => "q".into(),
+        Input::Line(l) => l.clone(),
+        Input::Eof => String::new(),
+    }
+}
+
+fn kind_word(k: StepKind) -> String {
+    match k {
+        StepKind::Action => t!("kind-action"),
+        StepKind::Observe => t!("kind-observe"),
+        StepKind::Read => t!("kind-read"),
+    }
+}

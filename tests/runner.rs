@@ -1,0 +1,263 @@
+//! `lab start` without a terminal (line mode, scripted stdin), with the test acting as the
+//! student's second terminal; progress that survives a killed runner; the second-terminal
+//! commands `lab check`, `hint`, `status`, `reset`, `stop`.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use common::cluster::Env;
+
+/// A running `lab start` whose output is collected line by line.
+struct Runner {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: Arc<(Mutex<Vec<String>>, Condvar)>,
+}
+
+impl Runner {
+    fn start(env: &Env, args: &[&str]) -> Runner {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lab"));
+        cmd.args(args)
+            .env("LAB_STATE_DIR", env.state.path())
+            .env("LAB_BASE_IP", env.base_ip())
+            .env("NO_COLOR", "1")
+            .env_remove("LANG")
+            .env_remove("LANGUAGE")
+            .env_remove("LC_ALL")
+            .env_remove("LAB_LANG")
+            .current_dir(common::repo())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let lines: Arc<(Mutex<Vec<String>>, Condvar)> = Arc::default();
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let lines = lines.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines() {
+                    let Ok(line) = line else { break };
+                    let (l, cv) = &*lines;
+                    l.lock().unwrap().push(line);
+                    cv.notify_all();
+                }
+            });
+        }
+        let stdin = child.stdin.take();
+        Runner {
+            child,
+            stdin,
+            lines,
+        }
+    }
+
+    fn send(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().unwrap();
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn transcript(&self) -> String {
+        self.lines.0.lock().unwrap().join("\n")
+    }
+
+    /// Waits for a line containing `text` after line `from`; returns its index.
+    #[track_caller]
+    fn wait(&self, from: usize, text: &str, timeout: Duration) -> usize {
+        let deadline = Instant::now() + timeout;
+        let (l, cv) = &*self.lines;
+        let mut lines = l.lock().unwrap();
+        loop {
+            if let Some(i) = lines.iter().skip(from).position(|x| x.contains(text)) {
+                return from + i;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "no {text:?} in:\n{}", lines.join("\n"));
+            lines = cv.wait_timeout(lines, left).unwrap().0;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.lines.0.lock().unwrap().len()
+    }
+
+    fn finish(mut self) -> (Option<i32>, String) {
+        drop(self.stdin.take());
+        let status = self.child.wait().unwrap();
+        // Let the readers drain.
+        std::thread::sleep(Duration::from_millis(100));
+        (status.code(), self.transcript())
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const LONG: Duration = Duration::from_secs(30);
+
+/// Walks from the start of the lab to the failover step.
+fn to_failover(r: &mut Runner) {
+    r.wait(0, "1/15", LONG);
+    r.send(""); // 2/15: check-cluster
+    let at = r.wait(0, "Check the cluster: done", LONG);
+    r.send(""); // 3/15: connect
+    r.wait(at, "3/15", LONG);
+    r.send(""); // 4/15: failover
+    r.wait(at, "4/15 · step failover", LONG);
+    r.wait(at, "waiting: expected", LONG);
+}
+
+#[test]
+fn the_failover_step_waits_names_a_wrong_replica_and_passes() {
+    let env = Env::new(30);
+    let mut r = Runner::start(&env, &["start", "manual-failover", "--lang", "en"]);
+    to_failover(&mut r);
+
+    // The wrong replica: 127.0.30.101:6380 replicates 127.0.30.100:6379, not .101:6379.
+    let from = r.len();
+    env.redis_cli('b', 6380, &["CLUSTER", "FAILOVER"]);
+    let line = r.wait(from, "took over from", LONG);
+    let advice = r.transcript().lines().nth(line).unwrap().to_string();
+    assert!(advice.contains(&env.addr('b', 6380)), "{advice}");
+    let undo = "redis-cli -h 127.0.30.100 -p 6379 CLUSTER FAILOVER";
+    assert!(advice.contains(undo), "{advice}");
+
+    // The undo it gave, once the nodes agree (before that, the new master ignores the
+    // request and it times out, as the advice says); then a request to a master, then the
+    // right command.
+    env.wait_for("the nodes to agree", LONG, || {
+        env.lab().args(["cluster", "check"]).run().code == Some(0)
+    });
+    env.redis_cli('a', 6379, &["CLUSTER", "FAILOVER"]);
+    env.wait_for("the undo", LONG, || {
+        env.redis_cli('a', 6379, &["ROLE"]).starts_with("master")
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let from = r.len();
+    env.redis_cli('b', 6379, &["CLUSTER", "FAILOVER"]);
+    r.wait(from, "is a master, so it refused CLUSTER FAILOVER", LONG);
+    let from = r.len();
+    env.redis_cli('c', 6380, &["CLUSTER", "FAILOVER"]);
+    r.wait(from, "Fail over: done", LONG);
+    r.wait(from, "5/15 · step logs", LONG);
+    r.send("q");
+    let (code, transcript) = r.finish();
+    assert_eq!(code, Some(0), "{transcript}");
+    assert!(transcript.contains("Progress saved"), "{transcript}");
+}
+
+#[test]
+fn a_killed_runner_resumes_at_the_same_step() {
+    let env = Env::new(31);
+    let mut r = Runner::start(&env, &["start", "manual-failover", "--lang", "es"]);
+    r.wait(0, "1/15", LONG);
+    r.send("");
+    r.wait(0, "Revisar el cluster: hecho", LONG);
+    r.send("");
+    r.send("");
+    r.wait(0, "4/15 · paso failover", LONG);
+    // Killed without warning: what was saved must be whole and current.
+    unsafe_kill(&r.child);
+    drop(r);
+    let progress = env.state.path().join("progress/manual-failover.json");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&progress).unwrap()).unwrap();
+    assert_eq!(saved["step"], "failover");
+    let leftovers: Vec<_> = std::fs::read_dir(progress.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+
+    let mut r = Runner::start(&env, &["start", "manual-failover", "--lang", "es"]);
+    r.wait(0, "Se continúa en el paso «Hacer el failover»", LONG);
+    r.wait(0, "4/15 · paso failover", LONG);
+    // The cluster was reused as it was, not rebuilt under the student.
+    r.wait(0, "El cluster del laboratorio está en marcha y sano", LONG);
+    r.send("q");
+    let (code, _) = r.finish();
+    assert_eq!(code, Some(0));
+}
+
+fn unsafe_kill(child: &Child) {
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_second_terminal_checks_hints_resets_and_stops() {
+    let env = Env::new(32);
+    let mut r = Runner::start(&env, &["start", "manual-failover", "--lang", "en"]);
+    to_failover(&mut r);
+    r.send("q");
+    let (code, _) = r.finish();
+    assert_eq!(code, Some(0));
+
+    let check = env.lab().args(["check"]).run();
+    check.code(1);
+    assert!(
+        check.stdout.contains(&format!(
+            "expected {} to be master of 6461-10922; it is a replica of {}",
+            env.addr('c', 6380),
+            env.addr('b', 6379)
+        )),
+        "{}",
+        check.stdout
+    );
+    let hint = env.lab().args(["hint"]).run();
+    hint.ok();
+    assert!(hint.stdout.contains("Hint 1/2"), "{}", hint.stdout);
+    let hint = env.lab().args(["hint"]).run();
+    assert!(
+        hint.stdout
+            .contains("redis-cli -h 127.0.32.102 -p 6380 CLUSTER FAILOVER"),
+        "{}",
+        hint.stdout
+    );
+
+    env.redis_cli('c', 6380, &["CLUSTER", "FAILOVER"]);
+    env.wait_for("the failover", LONG, || {
+        env.lab().args(["check"]).run().code == Some(0)
+    });
+    let status = env.lab().args(["status"]).run();
+    status.ok();
+    assert!(status.stdout.contains("4/9 logs"), "{}", status.stdout);
+
+    // Back to the failover's start: the roles are put back (TAKEOVER, no restart).
+    let reset = env.lab().args(["reset", "failover"]).run();
+    reset.ok();
+    assert!(
+        reset
+            .stdout
+            .contains("Back at the start of step “failover”"),
+        "{}",
+        reset.stdout
+    );
+    assert!(reset.stdout.contains("TAKEOVER"), "{}", reset.stdout);
+    env.lab().args(["check"]).run().code(1);
+    env.lab().args(["cluster", "check"]).run().ok();
+
+    let stop = env.lab().args(["stop"]).run();
+    stop.ok();
+    assert!(env.running().is_empty());
+    assert!(
+        env.state
+            .path()
+            .join("progress/manual-failover.json")
+            .exists()
+    );
+}
