@@ -110,6 +110,8 @@ pub struct BenchArgs {
 pub enum BenchWhat {
     /// Cold up, re-form, snapshot, down.
     Provision,
+    /// From CLUSTER FAILOVER to the step's check mark, as the runner sees it.
+    Failover,
 }
 
 #[derive(Subcommand, Debug)]

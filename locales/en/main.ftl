@@ -34,3 +34,6 @@ bench-reform = re-form on running nodes (`--fresh`, lab reset)
 bench-snapshot = one ClusterState snapshot
 bench-down = `cluster down`
 bench-bad-snapshot = a snapshot did not see the lab's 6557 keys; the benchmark cluster is not healthy.
+bench-failover-runner = CLUSTER FAILOVER to the step's check mark (runner, 100 ms looks)
+bench-failover-tight = CLUSTER FAILOVER to roles swapped (5 ms looks)
+bench-failover-stuck = a failover did not complete within 30 s.

@@ -34,3 +34,6 @@ bench-reform = formar de nuevo sobre nodos en marcha (`--fresh`, reinicio de lab
 bench-snapshot = una instantánea ClusterState
 bench-down = `cluster down`
 bench-bad-snapshot = una instantánea no ha visto las 6557 claves del laboratorio; el cluster del benchmark no está sano.
+bench-failover-runner = de CLUSTER FAILOVER a la marca del paso (programa, cada 100 ms)
+bench-failover-tight = de CLUSTER FAILOVER al cambio de papeles (cada 5 ms)
+bench-failover-stuck = un failover no se ha completado en 30 s.

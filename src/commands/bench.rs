@@ -85,6 +85,7 @@ pub fn run(config: &Config, args: &BenchArgs) -> Result<()> {
     let result = rt.block_on(async {
         match args.what {
             BenchWhat::Provision => provision_figures(config, &state, base_ip, args.runs).await,
+            BenchWhat::Failover => failover_figures(config, &state, base_ip, args.runs).await,
         }
     });
     // Whatever happened, leave nothing running.
@@ -162,4 +163,121 @@ async fn provision_figures(
         down.samples.push(started.elapsed());
     }
     Ok(vec![cold, reform, snapshot, down])
+}
+
+/// Sends CLUSTER FAILOVER to a node and times how long until the step's checks pass, looking
+/// every `poll` as the runner does.
+async fn time_to_pass(
+    session: &crate::runner::session::Session,
+    step: &crate::lab::manifest::Step,
+    replica: &crate::lab::topology::NodeRef,
+    poll: Duration,
+) -> Result<Duration> {
+    let start = session.snapshot().await;
+    let member = session
+        .cluster
+        .members
+        .iter()
+        .find(|m| &m.name == replica)
+        .ok_or_else(|| Error::Failed(crate::msg!("bench-bad-snapshot")))?;
+    let mut c = crate::cluster::conn::connect(&member.target)
+        .await
+        .map_err(|e| Error::Environment(e.unreachable(&member.target.addr)))?;
+    let sent = Instant::now();
+    redis::cmd("CLUSTER")
+        .arg("FAILOVER")
+        .query_async::<()>(&mut c)
+        .await
+        .map_err(|e| {
+            Error::Failed(crate::msg!(
+                "solution-failed",
+                line = "CLUSTER FAILOVER",
+                reason = e.to_string()
+            ))
+        })?;
+    loop {
+        let now = session.snapshot().await;
+        if session.evaluate(step, Some(&start), &now, None).passed() {
+            return Ok(sent.elapsed());
+        }
+        if sent.elapsed() > Duration::from_secs(30) {
+            return Err(Error::Failed(crate::msg!("bench-failover-stuck")));
+        }
+        tokio::time::sleep(poll).await;
+    }
+}
+
+async fn failover_figures(
+    config: &Config,
+    state: &StateDir,
+    base_ip: std::net::Ipv4Addr,
+    runs: usize,
+) -> Result<Vec<Figure>> {
+    use crate::lab::topology::NodeRef;
+    let lab = common::runnable_lab(config, common::DEFAULT_LAB)?;
+    let source = Source::Local {
+        server: crate::cluster::server::locate(config.redis_server.as_deref())?,
+        base_ip,
+        shared_port: config.shared_port,
+        shared_loopback: config.shared_loopback,
+    };
+    let (cluster, _, _) = provision::up(state, &common::spec(&lab), &source, true, &Quiet).await?;
+    // A replica that ran an election starts no other within 4 × node-timeout (20 s at the
+    // lab's 5 s). A manual failover does not depend on the timeout, so the benchmark lowers
+    // it to keep cycles short.
+    const BENCH_NODE_TIMEOUT_MS: u64 = 1000;
+    let mut conns = vec![];
+    for m in &cluster.members {
+        conns.push(
+            crate::cluster::conn::connect(&m.target)
+                .await
+                .map_err(|e| Error::Environment(e.unreachable(&m.target.addr)))?,
+        );
+    }
+    crate::cluster::form::set_node_timeout(&cluster.members, &conns, BENCH_NODE_TIMEOUT_MS).await?;
+    let session = crate::runner::session::Session::new(lab, cluster)?;
+    let step = |id: &str| {
+        session
+            .manifest
+            .step(id)
+            .cloned()
+            .ok_or_else(|| Error::Failed(crate::msg!("bench-bad-snapshot")))
+    };
+    let (failover, failback, settled) = (step("failover")?, step("failback")?, step("new-roles")?);
+    // The same replica (c:6380) fails over once per cycle: wait out its retry delay.
+    let vote_delay = Duration::from_millis((BENCH_NODE_TIMEOUT_MS * 2).max(2000) * 2 + 500);
+
+    let mut runner = Figure::new(t!("bench-failover-runner"), None);
+    let mut tight = Figure::new(t!("bench-failover-tight"), None);
+    let mut last_failover: Option<Instant> = None;
+    for i in 0..runs * 2 {
+        // Alternate which poll interval measures, so both see the same conditions.
+        let poll = if i % 2 == 0 {
+            crate::runner::session::POLL
+        } else {
+            Duration::from_millis(5)
+        };
+        if let Some(t) = last_failover {
+            tokio::time::sleep(vote_delay.saturating_sub(t.elapsed())).await;
+        }
+        last_failover = Some(Instant::now());
+        let took = time_to_pass(&session, &failover, &NodeRef::new("c", 6380), poll).await?;
+        if i % 2 == 0 { &mut runner } else { &mut tight }
+            .samples
+            .push(took);
+        // The failback needs every node to know of the failover first (else it times out).
+        session
+            .wait_for(&settled, None, Duration::from_secs(30), None)
+            .await;
+        time_to_pass(&session, &failback, &NodeRef::new("b", 6379), poll).await?;
+        session
+            .wait_for(
+                session.manifest.step("initial-roles").unwrap_or(&failback),
+                None,
+                Duration::from_secs(30),
+                None,
+            )
+            .await;
+    }
+    Ok(vec![runner, tight])
 }

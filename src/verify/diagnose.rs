@@ -2,7 +2,9 @@
 //!
 //! `CLUSTER FAILOVER` answers OK before anything happens. The failover can then time out (the
 //! replica gives up after 5 s when it cannot catch up with its master or the masters do not
-//! vote), and masters refuse a second vote for the same master within 2 × node-timeout. A
+//! vote): masters refuse a second vote for the same master within 2 × node-timeout, and a
+//! replica that ran an election starts no other within 4 × node-timeout. A
+
 //! student may also promote the wrong replica, or send the command to a master, which refuses
 //! it. Each case shows in the cluster's state (roles, links, and the CLUSTER FAILOVER count of
 //! INFO commandstats), never in logs, and each gets its own advice with the command to run.
@@ -122,12 +124,15 @@ pub fn diagnose(s: &Situation) -> Vec<Msg> {
             && s.since_request
                 .is_some_and(|d| d >= MANUAL_FAILOVER_TIMEOUT)
         {
-            let vote_delay = s.node_timeout_ms * 2 / 1000;
+            // Redis's election timeout is 2 × node-timeout (at least 2 s); a replica retries an
+            // election only after twice that.
+            let auth_timeout = (s.node_timeout_ms * 2).max(2000);
             advice.push(msg!(
                 "diagnose-timed-out",
                 replica = replica.to_string(),
                 seconds = s.since_request.map_or(0, |d| d.as_secs()),
-                vote = vote_delay,
+                vote = auth_timeout / 1000,
+                retry = auth_timeout * 2 / 1000,
                 command = failover_command(&replica)
             ));
         }
@@ -238,7 +243,8 @@ mod tests {
         );
         let advice = advise(&now, Some(Duration::from_secs(8)));
         assert_eq!(advice.len(), 1);
-        assert!(advice[0].contains("10 s"), "{}", advice[0]);
+        assert!(advice[0].contains("(10 s here)"), "{}", advice[0]);
+        assert!(advice[0].contains("(20 s here)"), "{}", advice[0]);
     }
 
     #[test]
