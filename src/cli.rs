@@ -58,6 +58,36 @@ pub enum Command {
     Reset(ResetArgs),
     Stop,
     Shell(ShellArgs),
+    Consistency(ConsistencyArgs),
+    Grade(GradeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct GradeArgs {
+    #[arg(value_name = "LAB")]
+    pub lab: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub verify: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ConsistencyArgs {
+    #[command(flatten)]
+    pub nodes: NodesArg,
+    #[arg(long, value_name = "TIME")]
+    pub duration: Option<String>,
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub keys: u64,
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub workers: usize,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -112,6 +142,8 @@ pub enum BenchWhat {
     Provision,
     /// From CLUSTER FAILOVER to the step's check mark, as the runner sees it.
     Failover,
+    /// The consistency test's reads + writes per second.
+    Consistency,
 }
 
 #[derive(Subcommand, Debug)]
@@ -152,6 +184,8 @@ pub struct CheckArgs {
     pub node: Option<String>,
     #[command(flatten)]
     pub nodes: NodesArg,
+    #[arg(long, value_name = "TIME")]
+    pub wait: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -95,6 +95,7 @@ pub const CATALOGUES: &[(&str, &str, &str)] = &[
     ftl!("en", "verify.ftl"),
     ftl!("en", "runner.ftl"),
     ftl!("en", "shell.ftl"),
+    ftl!("en", "consistency.ftl"),
     ftl!("es", "main.ftl"),
     ftl!("es", "cli.ftl"),
     ftl!("es", "lab.ftl"),
@@ -102,6 +103,7 @@ pub const CATALOGUES: &[(&str, &str, &str)] = &[
     ftl!("es", "verify.ftl"),
     ftl!("es", "runner.ftl"),
     ftl!("es", "shell.ftl"),
+    ftl!("es", "consistency.ftl"),
 ];
 
 pub struct Localizer {

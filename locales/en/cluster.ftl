@@ -137,3 +137,5 @@ seen-unknown = not knowing it
 seen-master = master of { $slots }
 seen-master-no-slots = a master without slots
 seen-replica = replica of { $master }
+error-setup-stuck = the lab's setup did not take effect in time ({ $action }); `lab cluster status` shows the nodes.
+phase-setup = Putting the cluster in the lab's starting state…

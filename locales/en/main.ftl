@@ -37,3 +37,4 @@ bench-bad-snapshot = a snapshot did not see the lab's 6557 keys; the benchmark c
 bench-failover-runner = CLUSTER FAILOVER to the step's check mark (runner, 100 ms looks)
 bench-failover-tight = CLUSTER FAILOVER to roles swapped (5 ms looks)
 bench-failover-stuck = a failover did not complete within 30 s.
+bench-consistency = consistency test, reads + writes per second (10 s runs)

@@ -75,3 +75,55 @@ reset-takeover = { $count } { $count ->
 } slots back with CLUSTER FAILOVER TAKEOVER
 reset-reformed = re-formed on the running nodes
 reset-done = Back at the start of step “{ $step }” ({ $how }).
+
+cons-err = { $count } err
+cons-lost = { $count } lost
+cons-noack = { $count } noack
+cons-ops = { $ops } ops/s
+cons-started = Consistency test { $run }: { $keys } counter keys, { $workers } workers, a line a second; Ctrl-C ends it.
+cons-summary-head = Consistency test { $run }: { $secs } s, { $workers } workers, { $keys } keys.
+cons-summary-ops = { $reads } reads ({ $read_errors } errors), { $writes } writes ({ $write_errors } errors), { $ops } ops/s.
+cons-summary-lost = Acknowledged writes lost: { $lost }. Writes applied without acknowledgement: { $noack }.
+cons-summary-errors = Errors by kind: { $kinds }.
+cons-summary-no-failover = No slot it wrote to changed master: it saw no failover.
+cons-summary-failover = Failover at { $at } s: slots { $slots } moved from { $from } to { $to }.
+cons-summary-latency = Longest write unavailability { $unavailable } ms; latency p50 { $p50 } ms, p99 { $p99 } ms, max { $max } ms.
+cons-summary-leftovers = Removed { $count } keys left by an earlier run that was killed.
+cons-passed = No acknowledged write was lost.
+cons-failed = { $lost } acknowledged writes were lost.
+error-bad-duration = “{ $value }” is not a duration; write 30s, 2m, 500ms or a number of seconds.
+start-consistency-started = The consistency test is running: counters written and read through the cluster, every lost acknowledged write counted (its line is below).
+
+grade-criterion = CRITERION
+grade-points = POINTS
+grade-differs = WHAT DIFFERS
+grade-hint-penalty = { $hints ->
+    [one] 1 hint used
+   *[other] { $hints } hints used
+}: -{ $points } points.
+grade-total = Total: { $points }/{ $max } ({ $percent } %). { $verdict }
+grade-passed = Passed.
+grade-not-passed = Not passed yet: { $mark } % is needed.
+grade-saved = Report saved to { $path }.
+grade-text-head = Grade of { $lab } (lab files { $hash }), in “{ $lang }”, attempt { $attempt }.
+grade-integrity = Integrity
+grade-verify-unreadable = { $path } is not a grade report: { $reason }
+grade-verify-authentic = The report is authentic: signed with this key and unchanged ({ $lab }, { $percent } %).
+grade-verify-checksum = The report is unchanged since it was written ({ $lab }, { $percent } %). It carries a checksum, not a signature: it catches accidents, not forgeries.
+grade-verify-unsigned = the report is not signed with your key: it carries only a checksum, which anyone can compute, so it proves nothing.
+grade-verify-needs-key = the report is signed: give the key with --key-file or LAB_GRADE_KEY to check it.
+grade-verify-altered = { $path } was changed after it was written (or signed with another key).
+error-not-an-exercise = the lab { $lab } is not an exercise: it has no grade. Its steps are checked as you go (`lab check`).
+test-exercise-solved-untouched = the untouched setup already scores { $percent } %, at least the pass mark: the exercise asks nothing.
+test-exercise-not-solved = after the solution, not every criterion held within { $seconds } s:
+test-exercise-unsolved = Untouched setup: { $points }/{ $max } ({ $percent } %), below the pass mark { $mark } %.
+test-exercise-solved = After the solution: { $points }/{ $max } ({ $percent } %) in { $secs } s.
+start-exercise = Exercise: g grades it, h gives a hint (costs { $cost } points). { $left }
+start-time-left = Time left: { $left }.
+start-time-up = Time is up: this is your grade as the cluster stands.
+start-exercise-end = That was the last slide. Work on the cluster; press g to grade, q to leave (your work is kept).
+start-exercise-passed = Exercise passed.
+status-exercise-passed = exercise passed, best { $best } %
+status-exercise-best = exercise, best { $best } % (passes at { $mark } %)
+status-exercise-ungraded = exercise, not graded yet
+test-exercise-passed = { $lab }: the untouched setup fails and the solution passes.

@@ -137,3 +137,5 @@ seen-unknown = sin conocerlo
 seen-master = maestro de { $slots }
 seen-master-no-slots = un maestro sin slots
 seen-replica = réplica de { $master }
+error-setup-stuck = la preparación del laboratorio no ha surtido efecto a tiempo ({ $action }); `lab cluster status` muestra los nodos.
+phase-setup = Dejando el cluster en el estado inicial del laboratorio…

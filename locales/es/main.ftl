@@ -37,3 +37,4 @@ bench-bad-snapshot = una instantánea no ha visto las 6557 claves del laboratori
 bench-failover-runner = de CLUSTER FAILOVER a la marca del paso (programa, cada 100 ms)
 bench-failover-tight = de CLUSTER FAILOVER al cambio de papeles (cada 5 ms)
 bench-failover-stuck = un failover no se ha completado en 30 s.
+bench-consistency = prueba de consistencia, lecturas + escrituras por segundo (10 s por vez)

@@ -72,3 +72,55 @@ reset-takeover = { $count } { $count ->
 } con CLUSTER FAILOVER TAKEOVER
 reset-reformed = formado de nuevo sobre los nodos en marcha
 reset-done = De vuelta al principio del paso «{ $step }» ({ $how }).
+
+cons-err = { $count } err
+cons-lost = { $count } perdidas
+cons-noack = { $count } sin confirmar
+cons-ops = { $ops } ops/s
+cons-started = Prueba de consistencia { $run }: { $keys } claves contador, { $workers } trabajadores, una línea por segundo; Ctrl-C la termina.
+cons-summary-head = Prueba de consistencia { $run }: { $secs } s, { $workers } trabajadores, { $keys } claves.
+cons-summary-ops = { $reads } lecturas ({ $read_errors } errores), { $writes } escrituras ({ $write_errors } errores), { $ops } ops/s.
+cons-summary-lost = Escrituras confirmadas perdidas: { $lost }. Escrituras aplicadas sin confirmación: { $noack }.
+cons-summary-errors = Errores por tipo: { $kinds }.
+cons-summary-no-failover = Ningún slot en el que escribía cambió de maestro: no ha visto ningún failover.
+cons-summary-failover = Failover a los { $at } s: los slots { $slots } pasaron de { $from } a { $to }.
+cons-summary-latency = Máxima indisponibilidad de escritura { $unavailable } ms; latencia p50 { $p50 } ms, p99 { $p99 } ms, máx. { $max } ms.
+cons-summary-leftovers = Borradas { $count } claves que dejó una ejecución anterior interrumpida.
+cons-passed = No se ha perdido ninguna escritura confirmada.
+cons-failed = Se han perdido { $lost } escrituras confirmadas.
+error-bad-duration = «{ $value }» no es una duración; escribe 30s, 2m, 500ms o un número de segundos.
+start-consistency-started = La prueba de consistencia está en marcha: contadores escritos y leídos a través del cluster, contando cada escritura confirmada que se pierda (su línea está debajo).
+
+grade-criterion = CRITERIO
+grade-points = PUNTOS
+grade-differs = QUÉ FALTA
+grade-hint-penalty = { $hints ->
+    [one] 1 pista usada
+   *[other] { $hints } pistas usadas
+}: -{ $points } puntos.
+grade-total = Total: { $points }/{ $max } ({ $percent } %). { $verdict }
+grade-passed = Aprobado.
+grade-not-passed = Todavía no aprobado: hace falta el { $mark } %.
+grade-saved = Informe guardado en { $path }.
+grade-text-head = Calificación de { $lab } (ficheros del laboratorio { $hash }), en «{ $lang }», intento { $attempt }.
+grade-integrity = Integridad
+grade-verify-unreadable = { $path } no es un informe de calificación: { $reason }
+grade-verify-authentic = El informe es auténtico: firmado con esta clave y sin cambios ({ $lab }, { $percent } %).
+grade-verify-checksum = El informe no ha cambiado desde que se escribió ({ $lab }, { $percent } %). Lleva una suma de comprobación, no una firma: detecta accidentes, no falsificaciones.
+grade-verify-unsigned = el informe no está firmado con tu clave: solo lleva una suma de comprobación, que cualquiera puede calcular, así que no demuestra nada.
+grade-verify-needs-key = el informe está firmado: indica la clave con --key-file o LAB_GRADE_KEY para comprobarlo.
+grade-verify-altered = { $path } ha cambiado desde que se escribió (o se firmó con otra clave).
+error-not-an-exercise = el laboratorio { $lab } no es un ejercicio: no tiene calificación. Sus pasos se comprueban sobre la marcha (`lab check`).
+test-exercise-solved-untouched = la preparación sin tocar ya saca un { $percent } %, al menos el aprobado: el ejercicio no pide nada.
+test-exercise-not-solved = tras la solución, no todos los criterios se han cumplido en { $seconds } s:
+test-exercise-unsolved = Preparación sin tocar: { $points }/{ $max } ({ $percent } %), por debajo del aprobado del { $mark } %.
+test-exercise-solved = Tras la solución: { $points }/{ $max } ({ $percent } %) en { $secs } s.
+start-exercise = Ejercicio: g lo califica, h da una pista (cuesta { $cost } puntos). { $left }
+start-time-left = Tiempo restante: { $left }.
+start-time-up = Se acabó el tiempo: esta es tu nota con el cluster como está.
+start-exercise-end = Era la última diapositiva. Trabaja en el cluster; pulsa g para calificar y q para salir (tu trabajo se guarda).
+start-exercise-passed = Ejercicio aprobado.
+status-exercise-passed = ejercicio aprobado, mejor nota { $best } %
+status-exercise-best = ejercicio, mejor nota { $best } % (se aprueba con el { $mark } %)
+status-exercise-ungraded = ejercicio, todavía sin calificar
+test-exercise-passed = { $lab }: la preparación sin tocar suspende y la solución aprueba.

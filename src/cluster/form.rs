@@ -42,6 +42,8 @@ pub enum Phase {
     WaitingOk,
     Loading,
     Syncing,
+    /// The lab's setup state: failovers, open slots, … after forming.
+    Setup,
 }
 
 pub trait Progress: Sync {

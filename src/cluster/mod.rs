@@ -14,6 +14,7 @@ pub mod parse;
 pub mod process;
 pub mod provision;
 pub mod server;
+pub mod setup;
 pub mod slots;
 pub mod state;
 pub mod statedir;

@@ -21,11 +21,14 @@ use super::inspect::Inspector;
 use super::local::{self, AddrProblem, LocalNode, Spawned, Stopped};
 use super::process;
 use super::server::RedisServer;
+use super::setup;
 use super::state::ClusterState;
 use super::statedir::{Backend, ClusterRecord, RecordNode, StateDir};
 use crate::error::{Error, Result};
 use crate::i18n::Msg;
 use crate::lab::manifest::Dataset;
+use crate::lab::setup::{SetupAction, Stage};
+
 use crate::lab::topology::{Layout, NodeRef, Topology};
 use crate::msg;
 
@@ -35,11 +38,42 @@ pub struct Spec {
     pub lab: String,
     pub topology: Topology,
     pub data: Option<Dataset>,
+    /// How far provisioning goes: nodes only, formed, or formed and loaded.
+    pub stage: Stage,
+    /// Changes made after forming: the lab's starting state.
+    pub setup: Vec<SetupAction<NodeRef>>,
 }
 
 impl Spec {
     pub fn prefix(&self) -> Option<String> {
         self.data.as_ref().map(|d| d.prefix.clone())
+    }
+
+    /// A lab whose starting state is not a healthy cluster of its own layout: the cluster
+    /// is never judged "broken" for being unhealthy, since the student is meant to fix it.
+    pub fn starts_unhealthy(&self) -> bool {
+        !self.setup.is_empty() || self.stage != Stage::Data
+    }
+
+    /// Forms, loads and sets up as the lab asks, on empty nodes.
+    async fn build(&self, members: &[Member], progress: &dyn Progress) -> Result<ClusterState> {
+        if self.stage == Stage::NodesOnly {
+            let targets = members.iter().map(|m| m.target.clone()).collect();
+            return Ok(Inspector::new(targets, self.prefix()).snapshot().await);
+        }
+        let data = if self.stage == Stage::Data {
+            self.data.as_ref()
+        } else {
+            None
+        };
+        let snapshot = form::form(members, &self.topology, data, progress, FORM_DEADLINE).await?;
+        if self.setup.is_empty() {
+            return Ok(snapshot);
+        }
+        progress.phase(Phase::Setup);
+        setup::apply(members, &self.setup).await?;
+        let targets = members.iter().map(|m| m.target.clone()).collect();
+        Ok(Inspector::new(targets, self.prefix()).snapshot().await)
     }
 }
 
@@ -251,7 +285,9 @@ async fn existing(
     }
     let same_lab = record.lab == spec.lab && record.nodes.len() == spec.topology.nodes().len();
     let snapshot = cluster.inspector().snapshot().await;
-    if !fresh && same_lab && missing.is_empty() && formed(state) && snapshot.is_healthy() {
+    let usable =
+        snapshot.is_healthy() || (spec.starts_unhealthy() && snapshot.unreachable.is_empty());
+    if !fresh && same_lab && missing.is_empty() && formed(state) && usable {
         return Ok(Some((cluster.clone(), UpOutcome::Reused, snapshot)));
     }
     // Our own half-made cluster (an interrupted or killed `up`) is simply made again.
@@ -314,14 +350,7 @@ async fn reform(
 ) -> Result<(Cluster, UpOutcome, ClusterState)> {
     set_formed(state, false)?;
     form::reset(&cluster.members, progress).await?;
-    let snapshot = form::form(
-        &cluster.members,
-        &spec.topology,
-        spec.data.as_ref(),
-        progress,
-        FORM_DEADLINE,
-    )
-    .await?;
+    let snapshot = spec.build(&cluster.members, progress).await?;
     set_formed(state, true)?;
     Ok((cluster.clone(), UpOutcome::Reformed { restarted }, snapshot))
 }
@@ -442,14 +471,7 @@ async fn create(
         Source::Local { .. } => Auth::default(),
     };
     let cluster = Cluster::from_record(record, &auth);
-    let snapshot = form::form(
-        &cluster.members,
-        topo,
-        spec.data.as_ref(),
-        progress,
-        FORM_DEADLINE,
-    )
-    .await?;
+    let snapshot = spec.build(&cluster.members, progress).await?;
     set_formed(state, true)?;
     Ok((
         cluster,

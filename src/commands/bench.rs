@@ -9,21 +9,30 @@ use std::time::{Duration, Instant};
 use console::style;
 
 use super::common;
-use super::table::Table;
 use crate::cli::{BenchArgs, BenchWhat};
 use crate::cluster::form::Quiet;
 use crate::cluster::provision::{self, Source, Spec};
 use crate::cluster::statedir::StateDir;
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::render::table::Table;
 use crate::t;
 
 pub const BENCH_BASE_IP: std::net::Ipv4Addr = std::net::Ipv4Addr::new(127, 0, 160, 100);
 
+/// What a figure measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Time,
+    OpsPerSec,
+}
+
 /// One measured quantity: its samples, summarised as a median.
 pub struct Figure {
     pub name: String,
-    pub samples: Vec<Duration>,
+    /// Seconds, or operations per second.
+    pub samples: Vec<f64>,
+    pub unit: Unit,
     pub target: Option<String>,
 }
 
@@ -32,19 +41,27 @@ impl Figure {
         Figure {
             name,
             samples: vec![],
+            unit: Unit::Time,
             target: target.map(str::to_string),
         }
     }
 
-    pub fn median(&self) -> Duration {
+    fn push(&mut self, d: Duration) {
+        self.samples.push(d.as_secs_f64());
+    }
+
+    pub fn median(&self) -> f64 {
         let mut s = self.samples.clone();
-        s.sort();
+        s.sort_by(f64::total_cmp);
         s.get(s.len() / 2).copied().unwrap_or_default()
     }
-}
 
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+    fn show(&self, x: f64) -> String {
+        match self.unit {
+            Unit::Time => format!("{:.1} ms", x * 1000.0),
+            Unit::OpsPerSec => format!("{:.0} ops/s", x),
+        }
+    }
 }
 
 pub fn print(figures: &[Figure]) {
@@ -57,13 +74,13 @@ pub fn print(figures: &[Figure]) {
         t!("bench-target"),
     ]);
     for f in figures {
-        let min = f.samples.iter().min().copied().unwrap_or_default();
-        let max = f.samples.iter().max().copied().unwrap_or_default();
+        let min = f.samples.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = f.samples.iter().copied().fold(0.0, f64::max);
         table.row(vec![
             f.name.clone(),
-            style(ms(f.median())).bold().to_string(),
-            ms(min),
-            ms(max),
+            style(f.show(f.median())).bold().to_string(),
+            f.show(if min.is_finite() { min } else { 0.0 }),
+            f.show(max),
             f.samples.len().to_string(),
             f.target.clone().unwrap_or_else(|| "-".into()),
         ]);
@@ -86,6 +103,7 @@ pub fn run(config: &Config, args: &BenchArgs) -> Result<()> {
         match args.what {
             BenchWhat::Provision => provision_figures(config, &state, base_ip, args.runs).await,
             BenchWhat::Failover => failover_figures(config, &state, base_ip, args.runs).await,
+            BenchWhat::Consistency => consistency_figures(config, &state, base_ip, args.runs).await,
         }
     });
     // Whatever happened, leave nothing running.
@@ -140,19 +158,19 @@ async fn provision_figures(
     for _ in 0..runs {
         let started = Instant::now();
         let (cluster, _, state_now) = provision::up(state, &spec, &source, false, &Quiet).await?;
-        cold.samples.push(started.elapsed());
+        cold.push(started.elapsed());
         debug_assert!(state_now.is_healthy());
 
         let started = Instant::now();
         provision::up(state, &spec, &source, true, &Quiet).await?;
-        reform.samples.push(started.elapsed());
+        reform.push(started.elapsed());
 
         let inspector = cluster.inspector();
         inspector.snapshot().await;
         for _ in 0..20 {
             let started = Instant::now();
             let s = inspector.snapshot().await;
-            snapshot.samples.push(started.elapsed());
+            snapshot.push(started.elapsed());
             if s.lab_keys() != Some(6557) {
                 return Err(Error::Failed(crate::msg!("bench-bad-snapshot")));
             }
@@ -160,7 +178,7 @@ async fn provision_figures(
 
         let started = Instant::now();
         provision::down(state).await?;
-        down.samples.push(started.elapsed());
+        down.push(started.elapsed());
     }
     Ok(vec![cold, reform, snapshot, down])
 }
@@ -262,9 +280,8 @@ async fn failover_figures(
         }
         last_failover = Some(Instant::now());
         let took = time_to_pass(&session, &failover, &NodeRef::new("c", 6380), poll).await?;
-        if i % 2 == 0 { &mut runner } else { &mut tight }
-            .samples
-            .push(took);
+        if i % 2 == 0 { &mut runner } else { &mut tight }.push(took);
+
         // The failback needs every node to know of the failover first (else it times out).
         session
             .wait_for(&settled, None, Duration::from_secs(30), None)
@@ -280,4 +297,38 @@ async fn failover_figures(
             .await;
     }
     Ok(vec![runner, tight])
+}
+
+/// The consistency test's throughput (reads + writes) against the lab's cluster, 10 s a run.
+async fn consistency_figures(
+    config: &Config,
+    state: &StateDir,
+    base_ip: std::net::Ipv4Addr,
+    runs: usize,
+) -> Result<Vec<Figure>> {
+    let lab = common::runnable_lab(config, common::DEFAULT_LAB)?;
+    let source = Source::Local {
+        server: crate::cluster::server::locate(config.redis_server.as_deref())?,
+        base_ip,
+        shared_port: config.shared_port,
+        shared_loopback: config.shared_loopback,
+    };
+    let (cluster, _, _) = provision::up(state, &common::spec(&lab), &source, true, &Quiet).await?;
+    let mut ops = Figure::new(t!("bench-consistency"), Some("≥ 120000 ops/s"));
+    ops.unit = Unit::OpsPerSec;
+    for _ in 0..runs {
+        let opts = crate::consistency::Options {
+            seeds: cluster.targets(),
+            ..crate::consistency::Options::default()
+        };
+        let report = crate::consistency::measure(opts, Duration::from_secs(10)).await?;
+        if !report.passed() {
+            return Err(Error::Failed(crate::msg!(
+                "cons-failed",
+                lost = report.lost
+            )));
+        }
+        ops.samples.push(report.ops_per_sec);
+    }
+    Ok(vec![ops])
 }

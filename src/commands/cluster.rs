@@ -6,7 +6,6 @@ use console::style;
 
 use super::common::{self, DEFAULT_LAB};
 use super::progress::Spinner;
-use super::table::Table;
 use crate::cli::{CheckArgs, ClusterCommand, StatusArgs, UpArgs};
 use crate::cluster::conn::Target;
 use crate::cluster::health::problems;
@@ -19,6 +18,7 @@ use crate::cluster::statedir::Backend;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::lab::check::Role;
+use crate::render::table::Table;
 use crate::{msg, t};
 
 pub fn run(config: &Config, command: ClusterCommand) -> Result<()> {
@@ -236,8 +236,23 @@ async fn check(config: &Config, args: &CheckArgs) -> Result<()> {
     };
     let first = targets[0].addr.clone();
     let expected = targets.len();
-    let state = Inspector::new(targets, None).snapshot().await;
-    let (report, errors) = check_report(&state, &first, expected);
+    let wait = match &args.wait {
+        Some(w) => super::consistency::parse_duration(w)
+            .map_err(|v| Error::Usage(msg!("error-bad-duration", value = v)))?,
+        None => std::time::Duration::ZERO,
+    };
+    // With --wait, look again until the cluster settles (gossip takes seconds) or time is up.
+    let inspector = Inspector::new(targets, None);
+    let deadline = Instant::now() + wait;
+    let (report, errors) = loop {
+        let state = inspector.snapshot().await;
+        let (report, errors) = check_report(&state, &first, expected);
+        if errors == 0 || Instant::now() >= deadline {
+            break (report, errors);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+
     print!("{report}");
     if errors > 0 {
         return Err(Error::Failed(msg!("check-failed", count = errors)));

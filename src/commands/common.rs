@@ -48,6 +48,8 @@ pub fn spec(lab: &Lab) -> Spec {
         lab: lab.id.clone(),
         topology: lab.topology(),
         data: m.and_then(|m| m.data.clone()),
+        stage: m.map(|m| m.stage).unwrap_or_default(),
+        setup: m.map(|m| m.setup.clone()).unwrap_or_default(),
     }
 }
 

@@ -18,27 +18,30 @@ pub fn run(config: &Config, args: &LabArg) -> Result<()> {
         .ok_or_else(|| Error::Usage(msg!("error-lab-not-runnable", lab = lab.id.as_str())))?;
     let mut progress = Progress::load(&config.state, &manifest)?
         .ok_or_else(|| Error::Usage(msg!("error-lab-not-started", lab = lab.id.as_str())))?;
-    let Some(step) = progress
-        .step
-        .as_ref()
-        .and_then(|s| manifest.step(s))
-        .cloned()
-    else {
-        println!("{}", t!("check-lab-finished", lab = lab.id.as_str()));
-        return Ok(());
+    // An exercise's hints are its own (and cost points); a lab's are its current step's.
+    let (key, all) = match (
+        &manifest.exercise,
+        progress.step.as_ref().and_then(|s| manifest.step(s)),
+    ) {
+        (Some(ex), _) => (manifest.id.clone(), ex.hints.clone()),
+        (None, Some(step)) => (step.id.clone(), step.hints.clone()),
+        (None, None) => {
+            println!("{}", t!("check-lab-finished", lab = lab.id.as_str()));
+            return Ok(());
+        }
     };
-    let hints = step
-        .hints
+    let hints = all
         .get(config.lang.code())
-        .or_else(|| step.hints.values().next())
+        .or_else(|| all.values().next())
         .cloned()
         .unwrap_or_default();
     if hints.is_empty() {
         println!("{}", t!("start-no-hints"));
         return Ok(());
     }
-    let n = (progress.hints_used(&step.id) + 1).min(hints.len());
-    progress.hints.insert(step.id.clone(), n);
+    let n = (progress.hints_used(&key) + 1).min(hints.len());
+    progress.hints.insert(key, n);
+
     progress.save(&config.state)?;
     // Addresses of the running cluster when there is one.
     let layout = common::session(config, lab.clone())

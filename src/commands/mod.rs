@@ -5,6 +5,8 @@ mod bench;
 mod check;
 mod cluster;
 mod common;
+mod consistency;
+mod grade;
 mod hint;
 mod lint;
 mod list;
@@ -16,10 +18,10 @@ mod show;
 mod start;
 mod status;
 mod stop;
-mod table;
 mod test;
 
 use crate::cli::Command;
+
 use crate::config::Config;
 use crate::error::Result;
 
@@ -39,5 +41,7 @@ pub fn run(config: &Config, command: Command) -> Result<()> {
         Command::Reset(args) => reset::run(config, &args),
         Command::Stop => stop::run(config),
         Command::Shell(args) => shell::run(config, &args),
+        Command::Consistency(args) => consistency::run(config, &args),
+        Command::Grade(args) => grade::run(config, &args),
     }
 }

@@ -48,6 +48,7 @@ impl Progress for Spinner {
             Phase::WaitingOk => t!("phase-waiting-ok"),
             Phase::Loading => t!("phase-loading"),
             Phase::Syncing => t!("phase-syncing"),
+            Phase::Setup => t!("phase-setup"),
         };
         self.bar.set_message(msg);
     }

@@ -3,10 +3,10 @@
 use console::style;
 
 use super::common;
-use super::table::Table;
 use crate::config::Config;
 use crate::error::Result;
 use crate::lab::Lab;
+use crate::render::table::Table;
 use crate::runner::progress::Progress;
 use crate::t;
 
@@ -30,13 +30,28 @@ pub fn run(config: &Config) -> Result<()> {
             continue;
         };
         any = true;
-        let step = match &p.step {
-            None => style(t!("status-finished")).green().to_string(),
-            Some(s) => {
+        let best = crate::runner::grading::best(&config.state, &id).or(p.best_percent);
+        let step = match (&m.exercise, &p.step) {
+            (Some(ex), _) => match best {
+                Some(b) if b >= f64::from(ex.pass_mark) => {
+                    style(t!("status-exercise-passed", best = format!("{b:.0}")))
+                        .green()
+                        .to_string()
+                }
+                Some(b) => t!(
+                    "status-exercise-best",
+                    best = format!("{b:.0}"),
+                    mark = ex.pass_mark
+                ),
+                None => t!("status-exercise-ungraded"),
+            },
+            (None, None) => style(t!("status-finished")).green().to_string(),
+            (None, Some(s)) => {
                 let i = m.steps.iter().position(|x| &x.id == s).unwrap_or(0);
                 format!("{}/{} {s}", i + 1, m.steps.len())
             }
         };
+
         let end = p
             .finished_ms
             .unwrap_or_else(crate::runner::progress::now_ms);

@@ -4,13 +4,13 @@ use console::style;
 
 use super::common;
 use super::progress::Spinner;
-use super::table::Table;
 use crate::cli::TestArgs;
 use crate::cluster::provision::{self, Source};
 use crate::cluster::statedir::StateDir;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::lab::manifest::{Step, StepKind};
+use crate::render::table::Table;
 use crate::runner::session::Session;
 use crate::runner::solution::Env;
 use crate::runner::test::{self, Reporter, StepReport};
@@ -31,6 +31,12 @@ fn kind_word(k: StepKind) -> String {
 struct Printer;
 
 impl Reporter for Printer {
+    fn consistency(&self, report: &crate::consistency::Report) {
+        for line in crate::runner::consistency::summary(report) {
+            println!("    {line}");
+        }
+    }
+
     fn running(&self, step: &Step, line: &str) {
         println!("  {} {}  {}", style("▶").cyan(), step.id, style(line).dim());
     }
@@ -106,11 +112,20 @@ pub fn run(config: &Config, args: &TestArgs) -> Result<()> {
             redis_server: config.redis_server.clone(),
             password: None,
         };
-        Ok::<_, Error>(test::run(&session, &env, &Printer).await)
+        if let Some(ex) = session.manifest.exercise.clone() {
+            return Ok::<_, Error>(Tested::Exercise(Box::new(
+                test::run_exercise(&session, &ex, config.lang.code(), &env, &Printer).await,
+            )));
+        }
+        Ok::<_, Error>(Tested::Steps(test::run(&session, &env, &Printer).await))
     });
     rt.block_on(provision::down(&state)).ok();
     let _ = std::fs::remove_dir_all(&dir);
-    let reports = result?;
+    let reports = match result? {
+        Tested::Steps(r) => r,
+        Tested::Exercise(r) => return exercise_result(&r, &args.lab),
+    };
+
     let mut table = Table::new(vec![
         t!("test-step"),
         t!("test-kind"),
@@ -143,4 +158,56 @@ pub fn run(config: &Config, args: &TestArgs) -> Result<()> {
         )
     );
     Ok(())
+}
+
+enum Tested {
+    Steps(Vec<StepReport>),
+    Exercise(Box<test::ExerciseReport>),
+}
+
+fn exercise_result(r: &test::ExerciseReport, lab: &str) -> Result<()> {
+    let u = &r.unsolved;
+    println!(
+        "{} {}",
+        if u.passed {
+            style("✗").red().bold()
+        } else {
+            style("✓").green().bold()
+        },
+        t!(
+            "test-exercise-unsolved",
+            points = u.points,
+            max = u.max_points,
+            percent = format!("{:.0}", u.percent),
+            mark = u.pass_mark
+        )
+    );
+    if let Some(s) = &r.solved {
+        let full = s.points == s.max_points;
+        println!(
+            "{} {}",
+            if full {
+                style("✓").green().bold()
+            } else {
+                style("✗").red().bold()
+            },
+            t!(
+                "test-exercise-solved",
+                points = s.points,
+                max = s.max_points,
+                percent = format!("{:.0}", s.percent),
+                secs = format!("{:.2}", r.took.as_secs_f64())
+            )
+        );
+        print!("{}", crate::runner::grading::table(s));
+    }
+    for p in &r.problems {
+        println!("    {}", p.text());
+    }
+    if r.passed() {
+        println!("{} {}", style("✓").green().bold(), t!("test-exercise-passed", lab = lab));
+        Ok(())
+    } else {
+        Err(Error::Failed(msg!("test-failed", lab = lab)))
+    }
 }

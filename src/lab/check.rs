@@ -98,9 +98,14 @@ pub enum Check<N> {
     EpochRose { node: N },
     /// Two nodes traded places since the step began: the master became the other's replica.
     RolesSwapped { nodes: [N; 2] },
-    /// The consistency test running in the background: at most `lost` lost writes, and,
-    /// if `failover`, a slot it wrote to changed owner during the run.
-    Consistency { lost: u64, failover: bool },
+    /// The consistency test running in the background: at most `lost` lost writes; if
+    /// `failover`, a slot it wrote to changed owner during the run; and at least `changes` such
+    /// changes of owner (a failover and a failback are two).
+    Consistency {
+        lost: u64,
+        failover: bool,
+        changes: u64,
+    },
 }
 
 /// Every kind, as written in YAML, for error messages and docs.
@@ -181,7 +186,15 @@ impl<N> Check<N> {
             Check::RolesSwapped { nodes: [a, b] } => Check::RolesSwapped {
                 nodes: [f(a)?, f(b)?],
             },
-            Check::Consistency { lost, failover } => Check::Consistency { lost, failover },
+            Check::Consistency {
+                lost,
+                failover,
+                changes,
+            } => Check::Consistency {
+                lost,
+                failover,
+                changes,
+            },
         })
     }
 }
@@ -230,6 +243,8 @@ struct ConsistencyArgs {
     lost: u64,
     #[serde(default)]
     failover: bool,
+    #[serde(default)]
+    changes: u64,
 }
 
 /// `epoch-rose: b:6379` or `epoch-rose: { node: b:6379 }`.
@@ -327,7 +342,8 @@ impl<'de, N: Deserialize<'de>> Deserialize<'de> for RawCheck<N> {
                         let a: ConsistencyArgs = map.next_value()?;
                         Check::Consistency {
                             lost: a.lost,
-                            failover: a.failover,
+                            failover: a.failover || a.changes > 0,
+                            changes: a.changes,
                         }
                     }
                     _ => {

@@ -45,7 +45,11 @@ pub fn lint(lab: &Lab) -> Vec<Diagnostic> {
     }
     if let (Some(m), Some(src)) = (&lab.manifest, &lab.manifest_src) {
         manifest_texts(m, src, &renderer, &lab.languages(), &mut out);
+        if let Some(ex) = &m.exercise {
+            exercise(m, ex, src, &renderer, &lab.languages(), &mut out);
+        }
     }
+
     out.sort_by(|a, b| (&a.path, a.pos).cmp(&(&b.path, b.pos)));
     out.dedup();
     out
@@ -215,5 +219,73 @@ fn manifest_texts(
                 ));
             }
         }
+    }
+}
+
+/// An exercise: descriptions and hints in every language, templates that render, and a setup
+/// that does not already satisfy the criteria (graded on the setup as the plan pictures it).
+fn exercise(
+    m: &Manifest,
+    ex: &super::exercise::Exercise,
+    src: &SourceFile,
+    renderer: &Renderer,
+    languages: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
+    let path = &src.path;
+    for c in &ex.criteria {
+        for text in c.description.values() {
+            if let Err(e) = renderer.render(text) {
+                out.push(Diagnostic::error(path, m.id_pos, e.msg));
+            }
+        }
+        for lang in languages {
+            if !c.description.contains_key(*lang) {
+                out.push(Diagnostic::warning(
+                    path,
+                    m.id_pos,
+                    msg!("lint-description-missing", id = c.id.as_str(), lang = *lang),
+                ));
+            }
+        }
+    }
+    for text in ex
+        .hints
+        .values()
+        .flatten()
+        .chain(ex.solution.iter().map(|(_, t)| t))
+    {
+        if let Err(e) = renderer.render(&text.value) {
+            out.push(Diagnostic::error(
+                path,
+                src.pos(text.offset + e.offset),
+                e.msg,
+            ));
+        }
+    }
+    let layout = Layout::local(&m.topology, DEFAULT_LOCAL_BASE);
+    let keys = m.data.as_ref().map_or(0, |d| d.count);
+    let untouched = crate::cluster::setup::simulate(&m.topology, &layout, &m.setup, keys);
+    let g = crate::grade::grade(&crate::grade::Inputs {
+        exercise: ex,
+        layout: &layout,
+        baseline: &untouched,
+        now: &untouched,
+        consistency: None,
+        hints_used: 0,
+        lang: "en",
+        renderer: None,
+    });
+
+    if g.passed {
+        out.push(Diagnostic::error(
+            path,
+            m.id_pos,
+            msg!(
+                "lint-exercise-solved-by-setup",
+                percent = format!("{:.0}", g.percent),
+                mark = ex.pass_mark
+            ),
+        ));
     }
 }

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use super::check::{Check, KINDS, RawCheck};
+use super::exercise::{Criterion, Exercise, RawExercise};
+use super::setup::{SetupAction, Stage};
 use super::slides::is_step_id;
 use super::solution::Solution;
 use super::source::{Diagnostic, Pos, SourceFile};
@@ -40,6 +42,15 @@ impl StepKind {
             StepKind::Read => "read",
         }
     }
+}
+
+/// Something the runner starts when a step begins and keeps running for the steps after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Background {
+    /// The consistency test: counters written and read through the cluster, every lost
+    /// acknowledged write counted; `consistency` checks read its counters.
+    Consistency,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +87,8 @@ pub struct Step {
     pub node: Option<NodeRef>,
     /// How long `lab test` waits for an action's checks after its solution ran.
     pub timeout: Duration,
+    /// Started when the step begins, kept running for the following steps.
+    pub background: Option<Background>,
     pub checks: Vec<Check<NodeRef>>,
     pub solution: Vec<(Solution<NodeRef>, Text)>,
     pub hints: BTreeMap<String, Vec<Text>>,
@@ -86,13 +99,27 @@ pub struct Step {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Manifest {
     pub id: String,
+    pub kind: LabKind,
     pub id_pos: Pos,
     pub title: BTreeMap<String, String>,
     pub title_pos: Pos,
     pub summary: BTreeMap<String, String>,
     pub topology: Topology,
     pub data: Option<Dataset>,
+    pub stage: Stage,
+    /// How the cluster differs from the initial layout when the lab begins.
+    pub setup: Vec<SetupAction<NodeRef>>,
     pub steps: Vec<Step>,
+    pub exercise: Option<Exercise>,
+}
+
+/// A guided lab (steps checked one by one) or a graded exercise (a goal, criteria, a grade).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LabKind {
+    #[default]
+    Lab,
+    Exercise,
 }
 
 pub const DEFAULT_STEP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -104,6 +131,8 @@ type Node = Spanned<String>;
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 struct RawManifest {
     id: Spanned<String>,
+    #[serde(default)]
+    kind: LabKind,
     title: Spanned<BTreeMap<String, String>>,
     #[serde(default)]
     summary: BTreeMap<String, String>,
@@ -111,7 +140,13 @@ struct RawManifest {
     #[serde(default)]
     data: Option<RawData>,
     #[serde(default)]
+    stage: Stage,
+    #[serde(default)]
+    setup: Vec<Spanned<SetupAction<Node>>>,
+    #[serde(default)]
     steps: Vec<RawStep>,
+    #[serde(default)]
+    exercise: Option<RawExercise>,
 }
 
 #[derive(Deserialize)]
@@ -160,6 +195,8 @@ struct RawStep {
     node: Option<Node>,
     #[serde(default)]
     timeout: Option<Spanned<u64>>,
+    #[serde(default)]
+    background: Option<Background>,
     #[serde(default)]
     checks: Vec<Spanned<RawCheck<Node>>>,
     #[serde(default)]
@@ -279,18 +316,63 @@ impl Manifest {
             }
             steps.push(validate_step(s, &topology, data.as_ref(), cx));
         }
-        if raw.steps.is_empty() {
+        if raw.steps.is_empty() && raw.kind == LabKind::Lab {
             cx.warn(&raw.id, msg!("lint-no-steps"));
         }
+        let exercise = match (&raw.exercise, raw.kind) {
+            (Some(e), LabKind::Exercise) => {
+                Some(validate_exercise(e, &raw.id, &topology, data.as_ref(), cx))
+            }
+            (None, LabKind::Exercise) => {
+                cx.error(&raw.id, msg!("lint-exercise-missing"));
+                None
+            }
+            (Some(_), LabKind::Lab) => {
+                cx.error(&raw.id, msg!("lint-exercise-in-lab"));
+                None
+            }
+            (None, LabKind::Lab) => None,
+        };
+        let mut setup = vec![];
+        for a in &raw.setup {
+            if let Ok(resolved) = a
+                .value
+                .clone()
+                .try_map(|n| cx.node(&n, &topology).ok_or(()))
+            {
+                setup.push(resolved);
+            }
+        }
+        // A consistency check reads the counters of a test a step before it started.
+        let mut running = false;
+        for (raw_step, step) in raw.steps.iter().zip(&steps) {
+            running |= step.background == Some(Background::Consistency);
+            if !running
+                && step
+                    .checks
+                    .iter()
+                    .any(|c| matches!(c, Check::Consistency { .. }))
+            {
+                cx.error(
+                    &raw_step.id,
+                    msg!("lint-consistency-not-started", step = step.id.as_str()),
+                );
+            }
+        }
+
         Some(Manifest {
             id: raw.id.value.clone(),
+            kind: raw.kind,
             id_pos: cx.pos(&raw.id),
             title: raw.title.value.clone(),
             title_pos: cx.pos(&raw.title),
             summary: raw.summary,
             topology,
             data,
+            stage: raw.stage,
+            setup,
             steps,
+            exercise,
         })
     }
 
@@ -447,10 +529,18 @@ fn flatten<'a>(checks: &'a [Spanned<RawCheck<Node>>], out: &mut Vec<&'a Spanned<
     }
 }
 
-fn validate_step(raw: &RawStep, topo: &Topology, data: Option<&Dataset>, cx: &mut Ctx) -> Step {
+/// Checks as written: unknown kinds reported, nodes resolved. `changes` says whether checks
+/// that compare with a start state make sense where these stand.
+fn resolve_checks(
+    raw: &[Spanned<RawCheck<Node>>],
+    changes: bool,
+    topo: &Topology,
+    data: Option<&Dataset>,
+    cx: &mut Ctx,
+) -> Vec<Check<NodeRef>> {
     let mut checks = vec![];
     let mut flat = vec![];
-    flatten(&raw.checks, &mut flat);
+    flatten(raw, &mut flat);
     for c in flat {
         match &c.value {
             RawCheck::Group(_) => {}
@@ -465,7 +555,7 @@ fn validate_step(raw: &RawStep, topo: &Topology, data: Option<&Dataset>, cx: &mu
                 );
             }
             RawCheck::Known(check) => {
-                if check.is_change() && raw.kind != StepKind::Action {
+                if check.is_change() && !changes {
                     cx.error(
                         c,
                         msg!("lint-change-check-not-action", value = check.kind()),
@@ -480,6 +570,46 @@ fn validate_step(raw: &RawStep, topo: &Topology, data: Option<&Dataset>, cx: &mu
             }
         }
     }
+    checks
+}
+
+fn resolve_solution(
+    raw: &[Spanned<Solution<Node>>],
+    topo: &Topology,
+    cx: &mut Ctx,
+) -> Vec<(Solution<NodeRef>, Text)> {
+    let mut solution = vec![];
+    for s in raw {
+        let start = cx.src.offset(cx.pos(s));
+        let text = Text {
+            value: s.value.template().to_string(),
+            offset: locate(&cx.src.text, start, s.value.template()),
+        };
+        if let Ok(resolved) = s.value.clone().try_map(|n| cx.node(&n, topo).ok_or(())) {
+            solution.push((resolved, text));
+        }
+    }
+    solution
+}
+
+fn resolve_hints(
+    raw: &BTreeMap<String, Vec<Spanned<String>>>,
+    cx: &mut Ctx,
+) -> BTreeMap<String, Vec<Text>> {
+    let mut hints = BTreeMap::new();
+    for (lang, list) in raw {
+        if (crate::i18n::Lang::parse(lang).is_none() || lang.len() != 2)
+            && let Some(first) = list.first()
+        {
+            cx.warn(first, msg!("lint-unknown-language", value = lang.as_str()));
+        }
+        hints.insert(lang.clone(), list.iter().map(|h| cx.text(h)).collect());
+    }
+    hints
+}
+
+fn validate_step(raw: &RawStep, topo: &Topology, data: Option<&Dataset>, cx: &mut Ctx) -> Step {
+    let checks = resolve_checks(&raw.checks, raw.kind == StepKind::Action, topo, data, cx);
     match raw.kind {
         StepKind::Action | StepKind::Observe if raw.checks.is_empty() => {
             cx.error(
@@ -505,26 +635,8 @@ fn validate_step(raw: &RawStep, topo: &Topology, data: Option<&Dataset>, cx: &mu
             msg!("lint-action-needs-solution", step = raw.id.value.as_str()),
         );
     }
-    let mut solution = vec![];
-    for s in &raw.solution {
-        let start = cx.src.offset(cx.pos(s));
-        let text = Text {
-            value: s.value.template().to_string(),
-            offset: locate(&cx.src.text, start, s.value.template()),
-        };
-        if let Ok(resolved) = s.value.clone().try_map(|n| cx.node(&n, topo).ok_or(())) {
-            solution.push((resolved, text));
-        }
-    }
-    let mut hints = BTreeMap::new();
-    for (lang, list) in &raw.hints {
-        if (crate::i18n::Lang::parse(lang).is_none() || lang.len() != 2)
-            && let Some(first) = list.first()
-        {
-            cx.warn(first, msg!("lint-unknown-language", value = lang.as_str()));
-        }
-        hints.insert(lang.clone(), list.iter().map(|h| cx.text(h)).collect());
-    }
+    let solution = resolve_solution(&raw.solution, topo, cx);
+    let hints = resolve_hints(&raw.hints, cx);
     let timeout = match &raw.timeout {
         Some(t) if !(1..=600).contains(&t.value) => {
             cx.error(t, msg!("lint-bad-timeout", value = t.value));
@@ -539,10 +651,90 @@ fn validate_step(raw: &RawStep, topo: &Topology, data: Option<&Dataset>, cx: &mu
         title: raw.title.clone(),
         node: raw.node.as_ref().and_then(|n| cx.node(n, topo)),
         timeout,
+        background: raw.background,
         checks,
         solution,
         hints,
         pos: cx.pos(&raw.id),
+    }
+}
+
+fn validate_exercise(
+    raw: &RawExercise,
+    at: &Spanned<String>,
+    topo: &Topology,
+    data: Option<&Dataset>,
+    cx: &mut Ctx,
+) -> Exercise {
+    if !(1..=100).contains(&raw.pass_mark.value) {
+        cx.error(
+            &raw.pass_mark,
+            msg!("lint-bad-pass-mark", value = raw.pass_mark.value),
+        );
+    }
+    let time_limit = match &raw.time_limit {
+        Some(t) if !(10..=7200).contains(&t.value) => {
+            cx.error(t, msg!("lint-bad-time-limit", value = t.value));
+            None
+        }
+        Some(t) => Some(Duration::from_secs(t.value)),
+        None => None,
+    };
+    if raw.criteria.is_empty() {
+        cx.error(at, msg!("lint-no-criteria"));
+    }
+    let mut ids = BTreeSet::new();
+    let mut criteria = vec![];
+    for c in &raw.criteria {
+        if !is_step_id(&c.id.value) {
+            cx.error(&c.id, msg!("lint-bad-step-id", value = c.id.value.as_str()));
+        } else if !ids.insert(c.id.value.clone()) {
+            cx.error(
+                &c.id,
+                msg!("lint-duplicate-criterion", id = c.id.value.as_str()),
+            );
+        }
+        if c.points.value == 0 {
+            cx.error(
+                &c.points,
+                msg!("lint-criterion-no-points", id = c.id.value.as_str()),
+            );
+        }
+        if c.checks.is_empty() {
+            cx.error(
+                &c.id,
+                msg!("lint-criterion-no-checks", id = c.id.value.as_str()),
+            );
+        }
+        let checks = resolve_checks(&c.checks, true, topo, data, cx);
+        if raw.background != Some(Background::Consistency)
+            && checks
+                .iter()
+                .any(|k| matches!(k, Check::Consistency { .. }))
+        {
+            cx.error(
+                &c.id,
+                msg!("lint-consistency-not-started", step = c.id.value.as_str()),
+            );
+        }
+        criteria.push(Criterion {
+            id: c.id.value.clone(),
+            points: c.points.value,
+            description: c.description.clone(),
+            checks,
+        });
+    }
+    if raw.solution.is_empty() {
+        cx.error(at, msg!("lint-exercise-needs-solution"));
+    }
+    Exercise {
+        pass_mark: raw.pass_mark.value,
+        time_limit,
+        hint_cost: raw.hint_cost,
+        background: raw.background,
+        criteria,
+        solution: resolve_solution(&raw.solution, topo, cx),
+        hints: resolve_hints(&raw.hints, cx),
     }
 }
 
@@ -616,6 +808,25 @@ steps:
         assert_eq!(d.pos.line, 8);
         let d = first_error(&GOOD.replace("[5461-10922]", "[5461-10000]"));
         assert_eq!(d.msg.id, "lint-slots-uncovered");
+    }
+
+    #[test]
+    fn a_consistency_check_needs_a_test_started_before() {
+        let yaml = GOOD.replace(
+            "    checks: [cluster-ok, { keys: 10 }]",
+            "    checks: [cluster-ok, { consistency: { lost: 0 } }]",
+        );
+        let d = first_error(&yaml);
+        assert_eq!(d.msg.id, "lint-consistency-not-started");
+        let started = yaml.replace(
+            "    kind: observe\n",
+            "    kind: observe\n    background: consistency\n",
+        );
+        assert!(
+            parse(&started).1.iter().all(|d| !d.is_error()),
+            "{:?}",
+            parse(&started).1
+        );
     }
 
     #[test]

@@ -6,8 +6,10 @@
 pub mod catalog;
 pub mod check;
 pub mod encoding;
+pub mod exercise;
 pub mod lint;
 pub mod manifest;
+pub mod setup;
 pub mod slides;
 pub mod solution;
 pub mod source;

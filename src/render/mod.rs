@@ -2,3 +2,4 @@
 
 pub mod markdown;
 pub mod slide;
+pub mod table;

@@ -19,6 +19,8 @@ pub enum Input {
     Notes,
     Shell,
     Log,
+    /// Grade an exercise now.
+    Grade,
     Quit,
     /// A line mode line that is none of the above (the built-in prompt reads these).
     Line(String),
@@ -46,6 +48,7 @@ pub fn from_key(k: KeyEvent) -> Option<Input> {
         KeyCode::Char('n') => Input::Notes,
         KeyCode::Char('s') => Input::Shell,
         KeyCode::Char('l') => Input::Log,
+        KeyCode::Char('g') => Input::Grade,
         KeyCode::Char('q') | KeyCode::Esc => Input::Quit,
         _ => return None,
     })
@@ -61,6 +64,8 @@ pub fn from_line(line: &str) -> Input {
         "n" | "notes" => Input::Notes,
         "s" | "shell" => Input::Shell,
         "l" | "log" => Input::Log,
+        "g" | "grade" => Input::Grade,
+
         "q" | "quit" => Input::Quit,
         _ => Input::Line(line.trim_end_matches(['\r', '\n']).to_string()),
     }

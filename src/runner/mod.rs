@@ -1,5 +1,7 @@
 //! Running a lab: the session tying a lab to its cluster, progress, solutions, `lab test`.
 
+pub mod consistency;
+pub mod grading;
 pub mod input;
 pub mod progress;
 pub mod reset;

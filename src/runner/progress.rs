@@ -46,6 +46,14 @@ pub struct Progress {
     /// with.
     pub step_start: Option<ClusterState>,
     pub finished_ms: Option<u64>,
+    /// An exercise's cluster when it began: what its criteria compare with.
+    #[serde(default)]
+    pub baseline: Option<ClusterState>,
+    /// Times an exercise was graded, and the best grade so far (percent).
+    #[serde(default)]
+    pub attempts: u32,
+    #[serde(default)]
+    pub best_percent: Option<f64>,
 }
 
 impl Progress {
@@ -62,6 +70,9 @@ impl Progress {
             step_started_ms: now,
             step_start: None,
             finished_ms: None,
+            baseline: None,
+            attempts: 0,
+            best_percent: None,
         }
     }
 

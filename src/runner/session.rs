@@ -78,18 +78,20 @@ impl Session {
     }
 
     /// Polls until the step's checks pass or `timeout` runs out; the last outcome and how long
-    /// it took.
+    /// it took. A running consistency test is read afresh at every look.
     pub async fn wait_for(
         &self,
         step: &Step,
         start: Option<&ClusterState>,
         timeout: Duration,
-        consistency: Option<&ConsistencySummary>,
+        consistency: Option<&crate::consistency::Running>,
     ) -> (Outcome, ClusterState, Duration) {
         let began = Instant::now();
         loop {
             let now = self.snapshot().await;
-            let outcome = self.evaluate(step, start, &now, consistency);
+            let summary = consistency.map(|c| c.summary());
+            let outcome = self.evaluate(step, start, &now, summary.as_ref());
+
             if outcome.passed() || began.elapsed() >= timeout {
                 return (outcome, now, began.elapsed());
             }

@@ -14,6 +14,7 @@ use console::style;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
+use super::consistency::BACKGROUND_RATE;
 use super::input::{Input, Reader};
 use super::progress::{Progress, now_ms};
 use super::screen::Screen;
@@ -25,7 +26,7 @@ use crate::cluster::statedir::StateDir;
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, Msg};
 use crate::lab::Lab;
-use crate::lab::manifest::{Manifest, Step, StepKind};
+use crate::lab::manifest::{Background, Manifest, Step, StepKind};
 use crate::lab::slides::Deck;
 use crate::lab::template::Renderer;
 use crate::render::markdown::RenderStyle;
@@ -138,6 +139,14 @@ struct Runner {
     extra: Vec<String>,
     /// The last ✓, shown at the top of the next slide's status.
     passed_note: Option<String>,
+    /// The background consistency test, from its step until a step has checked it.
+    consistency: Option<crate::consistency::Running>,
+    /// A consistency check passed: the test is not started again.
+    consistency_done: bool,
+    consistency_started_ms: u64,
+    last_publish: Instant,
+    /// The exercise's time ran out and it was graded then.
+    timed_out: bool,
     spinner: usize,
     quit: bool,
 }
@@ -154,11 +163,17 @@ pub async fn start(lab: Lab, opts: Options) -> Result<()> {
         .map(|(l, d)| (l.to_string(), d.clone()))
         .ok_or_else(|| Error::Usage(msg!("show-no-slides", lab = lab.id.as_str())))?;
     let saved = Progress::load(&opts.state, &manifest)?;
-    let resuming = saved
-        .as_ref()
-        .is_some_and(|p| p.step.is_some() && (!p.passed.is_empty() || p.slide > 0));
+    // A lab resumes at its step; an exercise resumes until it has passed (then a new attempt
+    // starts from its setup again).
+    let unfinished = |p: &Progress| match manifest.exercise {
+        Some(_) => p.finished_ms.is_none() && p.baseline.is_some(),
+        None => p.step.is_some(),
+    };
+    let resuming = saved.as_ref().is_some_and(|p| {
+        unfinished(p) && (!p.passed.is_empty() || p.slide > 0 || p.baseline.is_some())
+    });
     let mut progress = match saved {
-        Some(p) if p.step.is_some() => p,
+        Some(p) if unfinished(&p) => p,
         _ => Progress::new(&manifest, &deck_lang),
     };
     progress.lang = deck_lang.clone();
@@ -200,6 +215,11 @@ pub async fn start(lab: Lab, opts: Options) -> Result<()> {
         watch: Watch::new(),
         extra: vec![],
         passed_note: None,
+        consistency: None,
+        consistency_done: false,
+        consistency_started_ms: 0,
+        last_publish: Instant::now(),
+        timed_out: false,
         spinner: 0,
         quit: false,
     };
@@ -248,6 +268,10 @@ pub async fn start(lab: Lab, opts: Options) -> Result<()> {
         }
     }
     runner.screen.leave_raw();
+    if let Some(c) = runner.consistency.take() {
+        // Its counters would mean nothing to a later run: stop it and remove its keys.
+        c.stop().await;
+    }
     runner.progress.save(&runner.state)?;
     if runner.progress.step.is_none() {
         runner.summary();
@@ -277,6 +301,7 @@ fn phase_text(p: Phase) -> String {
         Phase::WaitingOk => t!("phase-waiting-ok"),
         Phase::Loading => t!("phase-loading"),
         Phase::Syncing => t!("phase-syncing"),
+        Phase::Setup => t!("phase-setup"),
     }
 }
 
@@ -410,6 +435,23 @@ impl Runner {
                 }
             }
         }
+        if let Some(c) = &self.consistency {
+            lines.push(format!(
+                "{} {}",
+                style("⇄").cyan(),
+                super::consistency::live_line(&c.live())
+            ));
+        }
+        if let Some(ex) = &self.manifest.exercise {
+            let left = self
+                .time_left()
+                .map(|l| t!("start-time-left", left = l))
+                .unwrap_or_default();
+            let line = t!("start-exercise", cost = ex.hint_cost, left = left);
+            if self.screen.tty || self.extra.is_empty() {
+                lines.push(style(line).cyan().to_string());
+            }
+        }
         lines.extend(self.extra.iter().cloned());
         if self.screen.tty {
             lines.push(style(t!("start-keys")).dim().to_string());
@@ -430,10 +472,15 @@ impl Runner {
                             _ => t!("start-cluster-ready", secs = secs),
                         };
                         self.screen.say(&format!("{} {note}", style("✓").green()));
+                        if self.manifest.exercise.is_some() && self.progress.baseline.is_none() {
+                            // What the exercise's criteria compare with.
+                            self.progress.baseline = Some(snap.clone());
+                            self.progress.started_ms = now_ms();
+                        }
                         if self.progress.step_start.is_none() {
                             self.progress.step_start = Some(snap);
-                            let _ = self.progress.save(&self.state);
                         }
+                        let _ = self.progress.save(&self.state);
                         // The slides can now show this cluster's addresses and ids.
                         self.draw_slide();
                     }
@@ -452,8 +499,64 @@ impl Runner {
         self.quit = true;
     }
 
+    /// Starts the background consistency test when the student is between the step that
+    /// starts it and the first step that checks it.
+    async fn background(&mut self) {
+        let (Some(session), None, false) =
+            (&self.session, &self.consistency, self.consistency_done)
+        else {
+            return;
+        };
+        let exercise_wants = self
+            .manifest
+            .exercise
+            .as_ref()
+            .is_some_and(|e| e.background == Some(Background::Consistency));
+        if !exercise_wants {
+            let i = self.current_index();
+            let Some(from) = self
+                .steps
+                .iter()
+                .position(|s| s.background == Some(Background::Consistency))
+            else {
+                return;
+            };
+            if i < from {
+                return;
+            }
+        }
+
+        let opts = crate::consistency::Options {
+            seeds: session.cluster.targets(),
+            max_ops_per_sec: Some(BACKGROUND_RATE),
+            ..crate::consistency::Options::default()
+        };
+        match crate::consistency::start(opts).await {
+            Ok(r) => {
+                self.screen.say(&format!(
+                    "{} {}",
+                    style("▶").cyan(),
+                    t!("start-consistency-started")
+                ));
+                self.consistency_started_ms = now_ms();
+                self.consistency = Some(r);
+            }
+            Err(e) => {
+                self.consistency_done = true;
+                self.screen
+                    .say(&format!("{} {}", style("✗").red(), e.msg().text()));
+            }
+        }
+    }
+
     async fn tick(&mut self) {
         self.spinner += 1;
+        self.background().await;
+        self.publish();
+        if self.time_limit() {
+            self.grade().await;
+        }
+
         let due = self.watch.last_check.elapsed() >= super::session::POLL;
         let checked = self.current().is_some_and(|s| s.kind != StepKind::Read);
         if self.session.is_some() && checked && due {
@@ -490,8 +593,21 @@ impl Runner {
             let _ = self.progress.save(&self.state);
         }
         let start = self.progress.step_start.clone();
-        let outcome = session.evaluate(&step, start.as_ref(), &now, None);
+        let summary = self.consistency.as_ref().map(|c| c.summary());
+        let outcome = session.evaluate(&step, start.as_ref(), &now, summary.as_ref());
         if outcome.passed() {
+            if step
+                .checks
+                .iter()
+                .any(|c| matches!(c, crate::lab::check::Check::Consistency { .. }))
+                && let Some(c) = self.consistency.take()
+            {
+                self.consistency_done = true;
+                let report = c.stop().await;
+                for line in super::consistency::summary(&report) {
+                    self.screen.say(&line);
+                }
+            }
             self.passed(&step, now);
             return;
         }
@@ -606,6 +722,7 @@ impl Runner {
                 self.draw_slide();
             }
             Input::Log => self.log(),
+            Input::Grade => self.grade().await,
             Input::Shell => self.shell(reader).await,
             Input::Quit | Input::Eof => self.quit = true,
             Input::Line(l) => {
@@ -616,6 +733,12 @@ impl Runner {
     }
 
     async fn next(&mut self) {
+        if self.slide + 1 >= self.deck.slides.len() && self.manifest.exercise.is_some() {
+            // An exercise ends when the student says so (q), not at its last slide.
+            self.extra = vec![t!("start-exercise-end")];
+            self.draw_status();
+            return;
+        }
         if self.slide + 1 >= self.deck.slides.len() {
             // The last slide: finishing means the last step is done.
             if let Some(step) = self.current().cloned() {
@@ -678,19 +801,24 @@ impl Runner {
 
     /// Hints of the step on screen (a passed step's hints stay readable).
     fn hint(&mut self) {
-        let on_screen = self
-            .slide_step(self.slide)
-            .and_then(|i| self.steps.get(i))
-            .cloned();
-        let Some(step) = on_screen.or_else(|| self.current().cloned()) else {
-            return;
-        };
-
         let lang = self.progress.lang.clone();
-        let hints = step
-            .hints
+        // An exercise's hints are its own (and cost points); a lab's are the step's on screen.
+        let (key, all) = match &self.manifest.exercise {
+            Some(ex) => (self.lab.id.clone(), ex.hints.clone()),
+            None => {
+                let on_screen = self
+                    .slide_step(self.slide)
+                    .and_then(|i| self.steps.get(i))
+                    .cloned();
+                let Some(step) = on_screen.or_else(|| self.current().cloned()) else {
+                    return;
+                };
+                (step.id.clone(), step.hints.clone())
+            }
+        };
+        let hints = all
             .get(&lang)
-            .or_else(|| step.hints.values().next())
+            .or_else(|| all.values().next())
             .cloned()
             .unwrap_or_default();
         if hints.is_empty() {
@@ -698,8 +826,8 @@ impl Runner {
             self.draw_status();
             return;
         }
-        let used = (self.progress.hints_used(&step.id) + 1).min(hints.len());
-        self.progress.hints.insert(step.id.clone(), used);
+        let used = (self.progress.hints_used(&key) + 1).min(hints.len());
+        self.progress.hints.insert(key.clone(), used);
         let _ = self.progress.save(&self.state);
         let renderer = self.renderer();
         self.extra = hints[..used]
@@ -798,6 +926,120 @@ impl Runner {
         self.draw_slide();
     }
 
+    /// The background test's counters, for `lab grade` in another terminal: once a second.
+    fn publish(&mut self) {
+        let Some(c) = &self.consistency else { return };
+        if self.last_publish.elapsed() < Duration::from_secs(1) {
+            return;
+        }
+        self.last_publish = Instant::now();
+        let p = super::consistency::Published {
+            run_id: c.run_id().to_string(),
+            summary: c.summary(),
+            started_ms: self.consistency_started_ms,
+            updated_ms: now_ms(),
+            running: true,
+        };
+        super::consistency::publish(&self.state, &self.lab.id, &p);
+    }
+
+    /// When an exercise's time is up, it is graded once, as it stands.
+    fn time_limit(&mut self) -> bool {
+        let Some(limit) = self.manifest.exercise.as_ref().and_then(|e| e.time_limit) else {
+            return false;
+        };
+        if self.timed_out || self.progress.baseline.is_none() || self.progress.finished_ms.is_some()
+        {
+            return false;
+        }
+        let used = now_ms().saturating_sub(self.progress.started_ms);
+        if used < limit.as_millis() as u64 {
+            return false;
+        }
+        self.timed_out = true;
+        true
+    }
+
+    /// Time left of an exercise, as `mm:ss`.
+    fn time_left(&self) -> Option<String> {
+        let limit = self.manifest.exercise.as_ref()?.time_limit?;
+        self.progress.baseline.as_ref()?;
+        let used = now_ms().saturating_sub(self.progress.started_ms);
+        let left = (limit.as_millis() as u64).saturating_sub(used) / 1000;
+        Some(format!("{}:{:02}", left / 60, left % 60))
+    }
+
+    /// Grades the exercise on the live cluster, shows the table, keeps the report.
+    async fn grade(&mut self) {
+        let Some(exercise) = self.manifest.exercise.clone() else {
+            self.extra = vec![t!("error-not-an-exercise", lab = self.lab.id.as_str())];
+            self.draw_status();
+            return;
+        };
+        let (Some(session), Some(baseline)) = (&self.session, self.progress.baseline.clone())
+        else {
+            self.extra = vec![t!("start-waiting-cluster")];
+            self.draw_status();
+            return;
+        };
+        let now = session.snapshot().await;
+        let summary = self.consistency.as_ref().map(|c| c.summary());
+        let renderer = session.renderer(Some(&now));
+        let g = crate::grade::grade(&crate::grade::Inputs {
+            exercise: &exercise,
+            layout: &session.layout,
+            baseline: &baseline,
+            now: &now,
+            consistency: summary.as_ref(),
+            hints_used: self.progress.hints.values().sum::<usize>() as u32,
+            lang: &self.progress.lang,
+            renderer: Some(&renderer),
+        });
+        self.progress.attempts += 1;
+        self.progress.best_percent = Some(
+            self.progress
+                .best_percent
+                .map_or(g.percent, |b| b.max(g.percent)),
+        );
+        if g.passed && self.progress.finished_ms.is_none() {
+            self.progress.finished_ms = Some(now_ms());
+        }
+        let _ = self.progress.save(&self.state);
+        let key = std::env::var("LAB_GRADE_KEY")
+            .ok()
+            .filter(|k| !k.is_empty());
+        let meta = crate::grade::report::Meta {
+            lab: &self.lab.id,
+            content_hash: crate::grade::report::content_hash(&self.lab.dir).unwrap_or_default(),
+            lang: &self.progress.lang,
+            started_ms: self.progress.started_ms,
+            graded_ms: now_ms(),
+            attempt: self.progress.attempts,
+        };
+        let report = crate::grade::report::Report::new(&g, meta, key.as_deref().map(str::as_bytes));
+        let mut extra: Vec<String> = vec![];
+        if self.timed_out {
+            extra.push(style(t!("start-time-up")).yellow().bold().to_string());
+        }
+        extra.extend(super::grading::table(&g).lines().map(str::to_string));
+        if let Ok(saved) = super::grading::save(&self.state, &report, &g) {
+            extra.push(
+                style(t!("grade-saved", path = saved.path.display().to_string()))
+                    .dim()
+                    .to_string(),
+            );
+        }
+        if g.passed {
+            self.passed_note = Some(format!(
+                "{} {}",
+                style("★").yellow().bold(),
+                t!("start-exercise-passed")
+            ));
+        }
+        self.extra = extra;
+        self.draw_status();
+    }
+
     fn summary(&mut self) {
         let took = self
             .progress
@@ -832,6 +1074,7 @@ fn input_word(i: &Input) -> String {
         Input::Notes => "n".into(),
         Input::Shell => "s".into(),
         Input::Log => "l".into(),
+        Input::Grade => "g".into(),
         Input::Quit => "q".into(),
         Input::Line(l) => l.clone(),
         Input::Eof => String::new(),

@@ -18,11 +18,13 @@ use crate::lab::topology::{Layout, NodeRef};
 use crate::msg;
 
 /// What a consistency test running in the background has seen, for the `consistency` check.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ConsistencySummary {
     pub lost: u64,
     /// A slot the test wrote to changed owner during the run.
     pub saw_failover: bool,
+    /// How many times slots it wrote to changed owner (a failover and a failback: two).
+    pub owner_changes: u64,
     pub writes: u64,
 }
 
@@ -294,7 +296,11 @@ fn one(
                 )
             })
         }
-        Check::Consistency { lost, failover } => match ctx.consistency {
+        Check::Consistency {
+            lost,
+            failover,
+            changes,
+        } => match ctx.consistency {
             None => Some(msg!("verify-consistency-not-running")),
             Some(c) if c.lost > *lost => Some(msg!(
                 "verify-consistency-lost",
@@ -304,6 +310,11 @@ fn one(
             Some(c) if *failover && !c.saw_failover => {
                 Some(msg!("verify-consistency-no-failover", writes = c.writes))
             }
+            Some(c) if c.owner_changes < *changes => Some(msg!(
+                "verify-consistency-changes",
+                seen = c.owner_changes,
+                expected = *changes
+            )),
             Some(_) => None,
         },
     }

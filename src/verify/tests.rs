@@ -246,11 +246,13 @@ fn consistency() {
     let c = Check::Consistency {
         lost: 0,
         failover: true,
+        changes: 2,
     };
     let s = course_state();
     let good = ConsistencySummary {
         lost: 0,
         saw_failover: true,
+        owner_changes: 2,
         writes: 900,
     };
     assert_eq!(eval_with(c.clone(), None, &s, Some(&good)), None);
@@ -269,6 +271,14 @@ fn consistency() {
     assert_eq!(
         eval_with(c.clone(), None, &s, Some(&quiet)).unwrap(),
         "the consistency test made 900 writes but no slot it wrote to changed owner: no failover happened while it ran"
+    );
+    let once = ConsistencySummary {
+        owner_changes: 1,
+        ..good.clone()
+    };
+    assert_eq!(
+        eval_with(c.clone(), None, &s, Some(&once)).unwrap(),
+        "the consistency test saw slots change master 1 times; at least 2 expected (a failover and a failback are two)"
     );
     assert_eq!(
         eval_with(c, None, &s, None).unwrap(),

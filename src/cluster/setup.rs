@@ -1,0 +1,387 @@
+//! Reaching a lab's setup state on a formed cluster, and picturing it without one.
+//!
+//! `apply` runs the lab's setup actions on the live cluster, waiting after each until the
+//! nodes show it. `simulate` builds the snapshot the setup should produce from the topology
+//! alone, so lint can tell an instructor that an exercise's setup already satisfies its
+//! criteria, before any cluster exists.
+
+use std::time::{Duration, Instant};
+
+use redis::cmd;
+
+use super::addr::NodeAddr;
+use super::conn::connect;
+use super::form::Member;
+use super::inspect::Inspector;
+use super::parse::{ClusterInfo, NodeLine, OpenSlot, Replication};
+use super::slots::SlotSet;
+use super::state::{ClusterState, NodeState};
+use crate::error::{Error, Result};
+use crate::lab::check::Role;
+use crate::lab::setup::SetupAction;
+use crate::lab::topology::{Layout, NodeRef, Topology};
+use crate::msg;
+
+fn member<'a>(members: &'a [Member], n: &NodeRef) -> Result<&'a Member> {
+    members
+        .iter()
+        .find(|m| &m.name == n)
+        .ok_or_else(|| Error::Usage(msg!("solution-unknown-node", node = n.to_string())))
+}
+
+async fn send(m: &Member, args: &[String]) -> Result<redis::Value> {
+    let mut c = connect(&m.target)
+        .await
+        .map_err(|e| Error::Environment(e.unreachable(&m.target.addr)))?;
+    let mut command = cmd(&args[0]);
+    for a in &args[1..] {
+        command.arg(a);
+    }
+    command.query_async(&mut c).await.map_err(|e| {
+        Error::Environment(msg!(
+            "error-cluster-command",
+            addr = m.target.addr.to_string(),
+            command = args.join(" "),
+            reason = e.to_string()
+        ))
+    })
+}
+
+async fn id_of(m: &Member) -> Result<String> {
+    let v = send(m, &["CLUSTER".into(), "MYID".into()]).await?;
+    Ok(super::parse::text(&v).unwrap_or_default())
+}
+
+async fn wait(members: &[Member], what: &str, done: impl Fn(&ClusterState) -> bool) -> Result<()> {
+    let inspector = Inspector::new(members.iter().map(|m| m.target.clone()).collect(), None);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if done(&inspector.snapshot().await) {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(Error::Environment(msg!("error-setup-stuck", action = what)));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+pub async fn apply(members: &[Member], actions: &[SetupAction<NodeRef>]) -> Result<()> {
+    for action in actions {
+        match action {
+            SetupAction::Failover(n) => {
+                let m = member(members, n)?;
+                // TAKEOVER: the state is wanted, not an election (and no vote delay after it).
+                send(m, &["CLUSTER".into(), "FAILOVER".into(), "TAKEOVER".into()]).await?;
+                let addr = m.target.addr.clone();
+                wait(members, &format!("failover {n}"), |s| {
+                    s.node(&addr)
+                        .is_some_and(|x| x.is_master() && !x.slots.is_empty())
+                        && s.nodes_agree()
+                })
+                .await?;
+            }
+            SetupAction::Replicate { node, master } => {
+                let (r, m) = (member(members, node)?, member(members, master)?);
+                let id = id_of(m).await?;
+                send(r, &["CLUSTER".into(), "REPLICATE".into(), id.clone()]).await?;
+                let addr = r.target.addr.clone();
+                wait(members, &format!("replicate {node} {master}"), |s| {
+                    s.node(&addr).is_some_and(|x| {
+                        x.master_id.as_deref() == Some(id.as_str())
+                            && x.replication.link_up == Some(true)
+                    }) && s.nodes_agree()
+                })
+                .await?;
+            }
+            SetupAction::OpenSlot { slot, from, to } => {
+                let (f, t) = (member(members, from)?, member(members, to)?);
+                let (fid, tid) = (id_of(f).await?, id_of(t).await?);
+                let s = slot.to_string();
+                send(
+                    t,
+                    &[
+                        "CLUSTER".into(),
+                        "SETSLOT".into(),
+                        s.clone(),
+                        "IMPORTING".into(),
+                        fid,
+                    ],
+                )
+                .await?;
+                send(
+                    f,
+                    &[
+                        "CLUSTER".into(),
+                        "SETSLOT".into(),
+                        s,
+                        "MIGRATING".into(),
+                        tid,
+                    ],
+                )
+                .await?;
+            }
+            SetupAction::Uncover(ranges) => {
+                // Every node forgets the slots' owner, the owner too, so nobody claims them.
+                for m in members {
+                    let mut c = connect(&m.target)
+                        .await
+                        .map_err(|e| Error::Environment(e.unreachable(&m.target.addr)))?;
+                    let mut command = cmd("CLUSTER");
+                    command.arg("DELSLOTSRANGE");
+                    for r in ranges {
+                        command.arg(r.start).arg(r.end);
+                    }
+                    match command.query_async::<()>(&mut c).await {
+                        Ok(()) => {}
+                        // A node that had already forgotten them says so; that is the goal.
+                        Err(e) if e.to_string().contains("already unassigned") => {}
+                        Err(e) => {
+                            return Err(Error::Environment(msg!(
+                                "error-cluster-command",
+                                addr = m.target.addr.to_string(),
+                                command = "CLUSTER DELSLOTSRANGE",
+                                reason = e.to_string()
+                            )));
+                        }
+                    }
+                }
+
+                let gone = SlotSet::from_ranges(ranges.iter().copied());
+                wait(members, "uncover", |s| {
+                    s.covered().intersection(&gone).is_empty()
+                })
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The snapshot a healthy cluster of `topo` shows on `layout` after `actions`, built from the
+/// plan alone. Keys: `keys` on the first master, none elsewhere.
+pub fn simulate(
+    topo: &Topology,
+    layout: &Layout,
+    actions: &[SetupAction<NodeRef>],
+    keys: u64,
+) -> ClusterState {
+    let addr = |n: &NodeRef| {
+        layout
+            .addr(n)
+            .cloned()
+            .unwrap_or_else(|| NodeAddr::new(n.host.clone(), n.port))
+    };
+    let id = |n: &NodeRef| format!("{}{}", n.host, n.port);
+    struct Plan {
+        name: NodeRef,
+        master: Option<NodeRef>,
+        slots: SlotSet,
+        epoch: u64,
+        open: Vec<OpenSlot>,
+    }
+    let mut plan: Vec<Plan> = topo
+        .nodes()
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| Plan {
+            master: topo.master_of(&n).cloned(),
+            slots: topo.slots_of(&n).cloned().unwrap_or_default(),
+            epoch: i as u64 + 1,
+            open: vec![],
+            name: n,
+        })
+        .collect();
+    let mut epoch = plan.len() as u64;
+    let mut uncovered = SlotSet::new();
+    for a in actions {
+        match a {
+            SetupAction::Failover(n) => {
+                let Some(old) = plan
+                    .iter()
+                    .find(|p| &p.name == n)
+                    .and_then(|p| p.master.clone())
+                else {
+                    continue;
+                };
+                let slots = plan
+                    .iter()
+                    .find(|p| p.name == old)
+                    .map(|p| p.slots.clone())
+                    .unwrap_or_default();
+                epoch += 1;
+                for p in plan.iter_mut() {
+                    if &p.name == n {
+                        p.master = None;
+                        p.slots = slots.clone();
+                        p.epoch = epoch;
+                    } else if p.name == old || p.master.as_ref() == Some(&old) {
+                        p.master = Some(n.clone());
+                        p.slots = SlotSet::new();
+                    }
+                }
+            }
+            SetupAction::Replicate { node, master } => {
+                if let Some(p) = plan.iter_mut().find(|p| &p.name == node) {
+                    p.master = Some(master.clone());
+                    p.slots = SlotSet::new();
+                }
+            }
+            SetupAction::OpenSlot { slot, from, to } => {
+                if let Some(p) = plan.iter_mut().find(|p| &p.name == from) {
+                    p.open.push(OpenSlot {
+                        slot: *slot,
+                        migrating: true,
+                        peer: id(to),
+                    });
+                }
+                if let Some(p) = plan.iter_mut().find(|p| &p.name == to) {
+                    p.open.push(OpenSlot {
+                        slot: *slot,
+                        migrating: false,
+                        peer: id(from),
+                    });
+                }
+            }
+            SetupAction::Uncover(ranges) => {
+                let gone = SlotSet::from_ranges(ranges.iter().copied());
+                uncovered = uncovered.union(&gone);
+                for p in plan.iter_mut() {
+                    p.slots = p.slots.difference(&gone);
+                }
+            }
+        }
+    }
+    let view: Vec<NodeLine> = plan
+        .iter()
+        .map(|p| NodeLine {
+            id: id(&p.name),
+            addr: Some(addr(&p.name)),
+            flags: vec![
+                if p.master.is_some() {
+                    "slave"
+                } else {
+                    "master"
+                }
+                .to_string(),
+            ],
+            master_id: p.master.as_ref().map(id),
+            config_epoch: p.epoch,
+            connected: true,
+            slots: p.slots.clone(),
+            open: p.open.clone(),
+        })
+        .collect();
+    let first_master = plan
+        .iter()
+        .find(|p| p.master.is_none() && !p.slots.is_empty())
+        .map(|p| p.name.clone());
+    let nodes = plan
+        .iter()
+        .map(|p| {
+            let mut v = view.clone();
+            for l in v.iter_mut().filter(|l| l.id == id(&p.name)) {
+                l.flags.insert(0, "myself".into());
+            }
+            NodeState {
+                addr: addr(&p.name),
+                id: id(&p.name),
+                role: if p.master.is_some() {
+                    Role::Replica
+                } else {
+                    Role::Master
+                },
+                master_id: p.master.as_ref().map(id),
+                slots: p.slots.clone(),
+                open_slots: p.open.clone(),
+                config_epoch: p.epoch,
+                info: ClusterInfo {
+                    state_ok: uncovered.is_empty(),
+                    ..ClusterInfo::default()
+                },
+                replication: Replication {
+                    is_master: p.master.is_none(),
+                    link_up: p.master.as_ref().map(|_| true),
+                    ..Replication::default()
+                },
+                health: Some("online".into()),
+                view: v,
+                keys: Some(if Some(&p.name) == first_master.as_ref() {
+                    keys
+                } else {
+                    0
+                }),
+                dbsize: 0,
+                failover_requests: 0,
+            }
+        })
+        .collect();
+    ClusterState {
+        nodes,
+        unreachable: vec![],
+        took: Duration::ZERO,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::topology::DEFAULT_LOCAL_BASE;
+    use crate::lab::topology::tests::course_topology;
+
+    fn layout() -> Layout {
+        Layout::local(&course_topology(), DEFAULT_LOCAL_BASE)
+    }
+
+    #[test]
+    fn the_untouched_plan_is_healthy() {
+        let s = simulate(&course_topology(), &layout(), &[], 6557);
+        assert!(s.is_healthy(), "{:?}", crate::cluster::health::problems(&s));
+        assert_eq!(s.lab_keys(), Some(6557));
+    }
+
+    #[test]
+    fn setups_change_what_they_say() {
+        let t = course_topology();
+        let s = simulate(
+            &t,
+            &layout(),
+            &[SetupAction::Failover(NodeRef::new("c", 6380))],
+            0,
+        );
+        let c = s.node(&"127.0.158.102:6380".parse().unwrap()).unwrap();
+        assert!(c.is_master() && c.slots.to_string() == "6461-10922");
+        assert!(s.is_healthy());
+        let s = simulate(
+            &t,
+            &layout(),
+            &[SetupAction::Uncover(vec![
+                crate::cluster::slots::SlotRange::new(5, 6),
+            ])],
+            0,
+        );
+        assert!(!s.all_slots_covered() && !s.all_ok());
+        let s = simulate(
+            &t,
+            &layout(),
+            &[SetupAction::OpenSlot {
+                slot: 7000,
+                from: NodeRef::new("b", 6379),
+                to: NodeRef::new("c", 6379),
+            }],
+            0,
+        );
+        assert_eq!(s.open_slots().len(), 2);
+        let s = simulate(
+            &t,
+            &layout(),
+            &[SetupAction::Replicate {
+                node: NodeRef::new("c", 6380),
+                master: NodeRef::new("a", 6379),
+            }],
+            0,
+        );
+        let a = s.node(&"127.0.158.100:6379".parse().unwrap()).unwrap();
+        assert_eq!(s.replicas_of(a).count(), 2);
+    }
+}

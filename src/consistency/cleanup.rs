@@ -1,0 +1,376 @@
+//! The run's keys and their lifecycle: names, the heartbeat that says a run is alive, removing
+//! what killed runs left behind, and deleting the run's own keys when it stops.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::Duration;
+
+use redis::aio::MultiplexedConnection;
+use redis::{Cmd, Value, cmd, pipe};
+
+use super::route::Route;
+use super::stats::{ErrKind, redirect};
+use crate::cluster::addr::NodeAddr;
+use crate::cluster::conn::{Auth, ConnError, Target, connect_with};
+use crate::cluster::slots::key_slot;
+
+/// How long a heartbeat lives; it is refreshed every [`HEARTBEAT_EVERY`].
+pub(crate) const HEARTBEAT_TTL_S: u64 = 15;
+pub(crate) const HEARTBEAT_EVERY: Duration = Duration::from_secs(4);
+
+/// Counter `i` of a run: `<prefix><run-id>:<i>`, no hash tag so the keys cover every slot.
+pub(crate) fn key_name(prefix: &str, run: &str, i: u64) -> String {
+    format!("{prefix}{run}:{i}")
+}
+
+pub(crate) fn heartbeat_key(prefix: &str, run: &str) -> String {
+    format!("{prefix}run:{run}")
+}
+
+/// A new run id: the time in seconds and a random part, both base 36: `t0k2xq-3fz1a`.
+pub(crate) fn new_run_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(now.as_nanos());
+    h.write_u32(std::process::id());
+    format!(
+        "{}-{}",
+        base36(now.as_secs()),
+        base36(h.finish() % 36u64.pow(6))
+    )
+}
+
+fn base36(mut n: u64) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = vec![];
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The shape of the ids [`new_run_id`] makes. Only keys of this shape are ever deleted, so data
+/// that merely shares the prefix is safe.
+pub(crate) fn is_run_id(s: &str) -> bool {
+    let part = |p: &str| {
+        (1..=16).contains(&p.len())
+            && p.bytes()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+    };
+    matches!(s.split_once('-'), Some((a, b)) if part(a) && part(b))
+}
+
+/// The run a counter key belongs to, if `key` is one: `<prefix><run-id>:<digits>`.
+pub(crate) fn run_of<'a>(prefix: &str, key: &'a str) -> Option<&'a str> {
+    let rest = key.strip_prefix(prefix)?;
+    if rest.starts_with("run:") {
+        return None;
+    }
+    let (run, i) = rest.rsplit_once(':')?;
+    (!i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()) && is_run_id(run)).then_some(run)
+}
+
+/// Glob characters in the prefix must not act as patterns in SCAN MATCH.
+fn scan_pattern(prefix: &str) -> String {
+    let mut out = String::with_capacity(prefix.len() + 1);
+    for c in prefix.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('*');
+    out
+}
+
+/// One connection per node, made on first use.
+pub(crate) struct Pool {
+    auth: Auth,
+    conns: HashMap<NodeAddr, MultiplexedConnection>,
+    connect: Duration,
+    response: Duration,
+}
+
+impl Pool {
+    pub(crate) fn new(auth: Auth, connect: Duration, response: Duration) -> Pool {
+        Pool {
+            auth,
+            conns: HashMap::new(),
+            connect,
+            response,
+        }
+    }
+
+    pub(crate) async fn get(
+        &mut self,
+        addr: &NodeAddr,
+    ) -> Result<MultiplexedConnection, ConnError> {
+        if let Some(c) = self.conns.get(addr) {
+            return Ok(c.clone());
+        }
+        let t = Target::new(addr.clone(), self.auth.clone());
+        let c = connect_with(&t, self.connect, self.response).await?;
+        self.conns.insert(addr.clone(), c.clone());
+        Ok(c)
+    }
+
+    pub(crate) fn forget(&mut self, addr: &NodeAddr) {
+        self.conns.remove(addr);
+    }
+
+    /// Sends one command to a node; a failed connection is forgotten, to be made again.
+    pub(crate) async fn query(&mut self, addr: &NodeAddr, c: &Cmd) -> Option<Value> {
+        let mut conn = self.get(addr).await.ok()?;
+        match c.query_async::<Value>(&mut conn).await {
+            Ok(v) => Some(v),
+            Err(e) => {
+                if let Some(code) = e.code() {
+                    // A server error of a single command comes back as `Err`; keep it as a reply.
+                    return Some(Value::ServerError(server_error(code, e.detail())));
+                }
+                self.forget(addr);
+                None
+            }
+        }
+    }
+}
+
+fn server_error(code: &str, detail: Option<&str>) -> redis::ServerError {
+    let line = match detail {
+        Some(d) => format!("-{code} {d}\r\n"),
+        None => format!("-{code}\r\n"),
+    };
+    match redis::parse_redis_value(line.as_bytes()) {
+        Ok(Value::ServerError(e)) => e,
+        _ => match redis::parse_redis_value(b"-ERR\r\n") {
+            Ok(Value::ServerError(e)) => e,
+            _ => unreachable!("a RESP error line parses as an error"),
+        },
+    }
+}
+
+/// Sends a command about `key` to the master of its slot, following up to two MOVED replies
+/// (which also update `route`). `None` when no node answered.
+pub(crate) async fn on_owner(
+    pool: &mut Pool,
+    route: &mut Route,
+    key: &str,
+    c: &Cmd,
+) -> (Option<Value>, Vec<(u16, NodeAddr)>) {
+    let slot = key_slot(key.as_bytes());
+    let mut moved = vec![];
+    for _ in 0..3 {
+        let Some(addr) = route.owner_of(slot).cloned() else {
+            return (None, moved);
+        };
+        let Some(v) = pool.query(&addr, c).await else {
+            return (None, moved);
+        };
+        if let Value::ServerError(e) = &v
+            && ErrKind::from_code(e.code()) == ErrKind::Moved
+            && let Some((s, to)) = redirect(e.details().unwrap_or(""), &addr)
+        {
+            route.owner[usize::from(s)] = route.index_of(&to);
+            moved.push((s, to));
+            continue;
+        }
+        return (Some(v), moved);
+    }
+    (None, moved)
+}
+
+pub(crate) async fn write_heartbeat(
+    pool: &mut Pool,
+    route: &mut Route,
+    prefix: &str,
+    run: &str,
+) -> (bool, Vec<(u16, NodeAddr)>) {
+    let key = heartbeat_key(prefix, run);
+    let mut c = cmd("SET");
+    c.arg(&key).arg(1).arg("EX").arg(HEARTBEAT_TTL_S);
+    let (v, moved) = on_owner(pool, route, &key, &c).await;
+    (matches!(v, Some(Value::Okay)), moved)
+}
+
+/// Keys of this prefix on one master, grouped by run.
+async fn scan_runs(
+    c: &mut MultiplexedConnection,
+    prefix: &str,
+) -> redis::RedisResult<BTreeMap<String, Vec<String>>> {
+    let pattern = scan_pattern(prefix);
+    let mut cursor: u64 = 0;
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    loop {
+        let (next, keys): (u64, Vec<Vec<u8>>) = cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(&pattern)
+            .arg("COUNT")
+            .arg(1000)
+            .query_async(c)
+            .await?;
+        for k in keys {
+            let Ok(k) = String::from_utf8(k) else {
+                continue;
+            };
+            if let Some(run) = run_of(prefix, &k) {
+                out.entry(run.to_string()).or_default().push(k);
+            }
+        }
+        cursor = next;
+        if cursor == 0 {
+            return Ok(out);
+        }
+    }
+}
+
+/// Deletes keys on one node, pipelined; returns how many existed.
+async fn delete_on(c: &mut MultiplexedConnection, keys: &[String]) -> (u64, Vec<(String, Value)>) {
+    let mut deleted = 0;
+    let mut failed = vec![];
+    for chunk in keys.chunks(1000) {
+        let mut p = pipe();
+        for k in chunk {
+            p.cmd("DEL").arg(k);
+        }
+        match c.send_packed_commands(&p, 0, chunk.len()).await {
+            Ok(values) => {
+                for (k, v) in chunk.iter().zip(values) {
+                    match v {
+                        Value::Int(n) => deleted += n.max(0) as u64,
+                        other => failed.push((k.clone(), other)),
+                    }
+                }
+            }
+            Err(_) => return (deleted, failed),
+        }
+    }
+    (deleted, failed)
+}
+
+/// Finds the keys of runs whose heartbeat is gone (runs that were killed) on every master and
+/// deletes them; returns how many. Keys of runs that are alive, and keys whose run cannot be
+/// checked, are left alone.
+pub(crate) async fn remove_leftovers(pool: &mut Pool, route: &mut Route, prefix: &str) -> u64 {
+    let mut found: Vec<(NodeAddr, BTreeMap<String, Vec<String>>)> = vec![];
+    for m in route.masters() {
+        let Ok(mut c) = pool.get(&m).await else {
+            continue;
+        };
+        if let Ok(runs) = scan_runs(&mut c, prefix).await {
+            found.push((m, runs));
+        }
+    }
+    let runs: BTreeSet<&String> = found.iter().flat_map(|(_, r)| r.keys()).collect();
+    let mut dead = BTreeSet::new();
+    for run in runs {
+        let key = heartbeat_key(prefix, run);
+        let mut c = cmd("EXISTS");
+        c.arg(&key);
+        if let (Some(Value::Int(0)), _) = on_owner(pool, route, &key, &c).await {
+            dead.insert(run.clone());
+        }
+    }
+    let mut removed = 0;
+    for (node, runs) in &found {
+        let keys: Vec<String> = runs
+            .iter()
+            .filter(|(r, _)| dead.contains(*r))
+            .flat_map(|(_, k)| k.iter().cloned())
+            .collect();
+        if keys.is_empty() {
+            continue;
+        }
+        if let Ok(mut c) = pool.get(node).await {
+            removed += delete_on(&mut c, &keys).await.0;
+        }
+    }
+    removed
+}
+
+/// Deletes the given keys where `route` says they live, following MOVED a few times.
+pub(crate) async fn delete_keys(pool: &mut Pool, route: &mut Route, keys: Vec<String>) {
+    let mut todo = keys;
+    for _ in 0..3 {
+        if todo.is_empty() {
+            return;
+        }
+        let mut by: BTreeMap<NodeAddr, Vec<String>> = BTreeMap::new();
+        for k in todo.drain(..) {
+            if let Some(o) = route.owner_of(key_slot(k.as_bytes())) {
+                by.entry(o.clone()).or_default().push(k);
+            }
+        }
+        for (node, keys) in by {
+            let Ok(mut c) = pool.get(&node).await else {
+                continue;
+            };
+            let (_, failed) = delete_on(&mut c, &keys).await;
+            for (k, v) in failed {
+                let Value::ServerError(e) = &v else { continue };
+                match ErrKind::from_code(e.code()) {
+                    ErrKind::Moved => {
+                        if let Some((s, to)) = redirect(e.details().unwrap_or(""), &node) {
+                            route.owner[usize::from(s)] = route.index_of(&to);
+                            todo.push(k);
+                        }
+                    }
+                    kind if kind.wants_backoff() => todo.push(k),
+                    _ => {}
+                }
+            }
+        }
+        if !todo.is_empty() {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_ids_and_key_names() {
+        let id = new_run_id();
+        assert!(is_run_id(&id), "{id}");
+        assert_ne!(new_run_id(), new_run_id());
+        assert_eq!(key_name("lc:", &id, 7), format!("lc:{id}:7"));
+        assert_eq!(run_of("lc:", &key_name("lc:", &id, 7)), Some(id.as_str()));
+        assert_eq!(run_of("lc:", &heartbeat_key("lc:", &id)), None);
+        // Keys that merely share the prefix are not a run's.
+        for k in [
+            "lc:user:1000",
+            "lc:abc:1",
+            "lc:a-b-c:1",
+            "lc:a-B:1",
+            "lc:a-b:",
+            "lc:a-b:1x",
+            "lc:-b:1",
+            "mf:a-b:1",
+            "lc:a-b",
+        ] {
+            assert_eq!(run_of("lc:", k), None, "{k}");
+        }
+        assert_eq!(run_of("lc:", "lc:k0-zz:12"), Some("k0-zz"));
+        assert_eq!(base36(0), "0");
+        assert_eq!(base36(35), "z");
+        assert_eq!(base36(36), "10");
+        assert_eq!(scan_pattern("a*[b]?\\"), "a\\*\\[b\\]\\?\\\\*");
+    }
+
+    #[test]
+    fn single_command_errors_become_replies() {
+        let e = server_error("MOVED", Some("12 h:1"));
+        assert_eq!(e.code(), "MOVED");
+        assert_eq!(e.details(), Some("12 h:1"));
+        assert_eq!(server_error("CLUSTERDOWN", None).code(), "CLUSTERDOWN");
+    }
+}

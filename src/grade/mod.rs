@@ -1,0 +1,293 @@
+//! Grading an exercise from the live cluster: each criterion's checks against the baseline
+//! recorded when the exercise began and the cluster now, all or nothing per criterion, hints
+//! subtracted. Pure, like the evaluator it uses; the evidence kept for each criterion is the
+//! slice of cluster state its checks looked at, so a grade can be explained and audited.
+
+pub mod report;
+
+use serde_json::{Value, json};
+
+use crate::cluster::state::ClusterState;
+use crate::i18n::Msg;
+use crate::lab::check::Check;
+use crate::lab::exercise::Exercise;
+use crate::lab::topology::{Layout, NodeRef};
+use crate::verify::{ConsistencySummary, Context, evaluate};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CriterionResult {
+    pub id: String,
+    pub description: String,
+    pub points: u32,
+    pub earned: u32,
+    /// What differs, when the criterion is not met.
+    pub failures: Vec<Msg>,
+    pub evidence: Value,
+}
+
+impl CriterionResult {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grade {
+    pub results: Vec<CriterionResult>,
+    pub hints_used: u32,
+    pub hint_penalty: u32,
+    /// Points earned, hints subtracted.
+    pub points: u32,
+    pub max_points: u32,
+    pub percent: f64,
+    pub pass_mark: u32,
+    pub passed: bool,
+}
+
+pub struct Inputs<'a> {
+    pub exercise: &'a Exercise,
+    pub layout: &'a Layout,
+    pub baseline: &'a ClusterState,
+    pub now: &'a ClusterState,
+    pub consistency: Option<&'a ConsistencySummary>,
+    pub hints_used: u32,
+    /// The language descriptions are taken in.
+    pub lang: &'a str,
+    /// Fills in the templates of descriptions (addresses), when given.
+    pub renderer: Option<&'a crate::lab::template::Renderer>,
+}
+
+/// How one node looks in a snapshot, for evidence.
+fn node_json(s: &ClusterState, a: &crate::cluster::addr::NodeAddr) -> Value {
+    match s.node(a) {
+        None => json!({ "answers": false }),
+        Some(n) => json!({
+            "answers": true,
+            "role": n.role,
+            "replica_of": s.master_of(n).map(|m| m.addr.to_string()),
+            "slots": n.slots.to_string(),
+            "config_epoch": n.config_epoch,
+            "link_up": n.replication.link_up,
+            "open_slots": n.open_slots.len(),
+        }),
+    }
+}
+
+/// The slice of state a criterion's checks looked at, at the baseline and now.
+fn evidence(checks: &[Check<NodeRef>], i: &Inputs) -> Value {
+    let mut nodes = serde_json::Map::new();
+    let mut cluster = serde_json::Map::new();
+    for c in checks {
+        for n in c.nodes() {
+            if let Some(a) = i.layout.addr(n) {
+                nodes.insert(
+                    a.to_string(),
+                    json!({ "baseline": node_json(i.baseline, a), "now": node_json(i.now, a) }),
+                );
+            }
+        }
+        match c {
+            Check::Keys(_) => {
+                cluster.insert(
+                    "lab_keys".into(),
+                    json!({ "baseline": i.baseline.lab_keys(), "now": i.now.lab_keys() }),
+                );
+            }
+            Check::SlotsCovered => {
+                let missing = crate::cluster::slots::SlotSet::all().difference(&i.now.covered());
+                cluster.insert("uncovered_slots".into(), json!(missing.to_string()));
+            }
+            Check::NodesAgree => {
+                cluster.insert("disagreements".into(), json!(i.now.disagreements().len()));
+            }
+            Check::NoOpenSlots => {
+                cluster.insert("open_slots".into(), json!(i.now.open_slots().len()));
+            }
+            Check::ClusterOk => {
+                let not_ok: Vec<String> = i
+                    .now
+                    .nodes
+                    .iter()
+                    .filter(|n| !n.info.state_ok)
+                    .map(|n| n.addr.to_string())
+                    .collect();
+                cluster.insert("not_ok".into(), json!(not_ok));
+            }
+            Check::Masters(_) | Check::Replicas(_) => {
+                cluster.insert("masters".into(), json!(i.now.masters().count()));
+                cluster.insert("replicas".into(), json!(i.now.replicas().count()));
+            }
+            Check::Consistency { .. } => {
+                cluster.insert(
+                    "consistency".into(),
+                    match i.consistency {
+                        Some(c) => json!({ "lost": c.lost, "saw_failover": c.saw_failover, "writes": c.writes }),
+                        None => Value::Null,
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+    json!({ "nodes": nodes, "cluster": cluster })
+}
+
+pub fn grade(i: &Inputs) -> Grade {
+    let ctx = Context {
+        layout: i.layout,
+        consistency: i.consistency,
+    };
+    let results: Vec<CriterionResult> = i
+        .exercise
+        .criteria
+        .iter()
+        .map(|c| {
+            let outcome = evaluate(&c.checks, &ctx, Some(i.baseline), i.now);
+            let failures: Vec<Msg> = outcome.failures().cloned().collect();
+            let text = c
+                .description
+                .get(i.lang)
+                .or_else(|| c.description.values().next())
+                .cloned()
+                .unwrap_or_else(|| c.id.clone());
+            let description = match i.renderer {
+                Some(r) => r.render(&text).unwrap_or(text),
+                None => text,
+            };
+            CriterionResult {
+                id: c.id.clone(),
+                description,
+                points: c.points,
+                earned: if failures.is_empty() { c.points } else { 0 },
+                failures,
+                evidence: evidence(&c.checks, i),
+            }
+        })
+        .collect();
+    let max_points = i.exercise.max_points();
+    let raw: u32 = results.iter().map(|r| r.earned).sum();
+    let hint_penalty = (i.exercise.hint_cost * i.hints_used).min(raw);
+    let points = raw - hint_penalty;
+    let percent = if max_points == 0 {
+        0.0
+    } else {
+        f64::from(points) * 100.0 / f64::from(max_points)
+    };
+    Grade {
+        results,
+        hints_used: i.hints_used,
+        hint_penalty,
+        points,
+        max_points,
+        percent,
+        pass_mark: i.exercise.pass_mark,
+        passed: percent >= f64::from(i.exercise.pass_mark),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::slots::SlotRange;
+    use crate::cluster::state::tests::{build, course_state};
+    use crate::lab::check::Role;
+    use crate::lab::exercise::Criterion;
+    use crate::lab::topology::DEFAULT_LOCAL_BASE;
+    use crate::lab::topology::tests::course_topology;
+
+    fn exercise() -> Exercise {
+        let n = |h: &str, p| NodeRef::new(h, p);
+        Exercise {
+            pass_mark: 70,
+            time_limit: None,
+            hint_cost: 5,
+            background: None,
+            criteria: vec![
+                Criterion {
+                    id: "failed-over-and-back".into(),
+                    points: 60,
+                    description: [("en".to_string(), "failed over and back".to_string())].into(),
+                    checks: vec![
+                        Check::EpochRose { node: n("b", 6379) },
+                        Check::Slots {
+                            node: n("b", 6379),
+                            slots: vec![SlotRange::new(6461, 10922)],
+                        },
+                    ],
+                },
+                Criterion {
+                    id: "roles-back".into(),
+                    points: 40,
+                    description: Default::default(),
+                    checks: vec![Check::Role {
+                        node: n("c", 6380),
+                        is: Role::Replica,
+                    }],
+                },
+            ],
+            solution: vec![],
+            hints: Default::default(),
+        }
+    }
+
+    fn graded(now: &ClusterState, hints: u32) -> Grade {
+        let layout = Layout::local(&course_topology(), DEFAULT_LOCAL_BASE);
+        let ex = exercise();
+        grade(&Inputs {
+            exercise: &ex,
+            layout: &layout,
+            baseline: &course_state(),
+            now,
+            consistency: None,
+            hints_used: hints,
+            lang: "en",
+            renderer: None,
+        })
+    }
+
+    /// The course's layout after a failover of .102:6380 and a failback: epochs raised.
+    fn failed_back() -> ClusterState {
+        build(&[
+            ("a6379", "127.0.158.100:6379", None, "0-5960", 1),
+            ("b6379", "127.0.158.101:6379", None, "6461-10922", 8),
+            (
+                "c6379",
+                "127.0.158.102:6379",
+                None,
+                "5961-6460 10923-16383",
+                3,
+            ),
+            ("b6380", "127.0.158.101:6380", Some("a6379"), "", 1),
+            ("c6380", "127.0.158.102:6380", Some("b6379"), "", 7),
+            ("a6380", "127.0.158.100:6380", Some("c6379"), "", 3),
+        ])
+    }
+
+    #[test]
+    fn an_untouched_cluster_fails_and_a_solved_one_passes() {
+        let untouched = graded(&course_state(), 0);
+        assert_eq!((untouched.points, untouched.max_points), (40, 100));
+        assert!(!untouched.passed);
+        assert_eq!(untouched.results[0].failures[0].id, "verify-epoch-rose");
+        let solved = graded(&failed_back(), 0);
+        assert_eq!(solved.points, 100);
+        assert!(solved.passed);
+        assert_eq!(solved.results[0].description, "failed over and back");
+        assert_eq!(solved.results[1].description, "roles-back");
+        let ev = &solved.results[0].evidence["nodes"]["127.0.158.101:6379"];
+        assert_eq!(ev["baseline"]["config_epoch"], 2);
+        assert_eq!(ev["now"]["config_epoch"], 8);
+    }
+
+    #[test]
+    fn hints_cost_points() {
+        let g = graded(&failed_back(), 3);
+        assert_eq!((g.points, g.hint_penalty), (85, 15));
+        assert!(g.passed);
+        let g = graded(&failed_back(), 7);
+        assert_eq!(g.points, 65);
+        assert!(!g.passed);
+        // A penalty never takes the grade below zero.
+        assert_eq!(graded(&course_state(), 100).points, 0);
+    }
+}

@@ -1,0 +1,139 @@
+//! How the consistency test is shown: its live line and its final summary, for `lab
+//! consistency`, the runner's status block and `lab test`.
+
+use console::style;
+
+/// The background test of a lab (runner, `lab test`) is capped so it leaves the machine to the
+/// cluster and the student; standalone `lab consistency` runs as fast as the cluster answers.
+pub const BACKGROUND_RATE: u64 = 50_000;
+
+use crate::consistency::{Live, Report};
+use crate::t;
+
+/// `12345 R (0 err) | 12340 W (2 err) | 0 lost | 1 noack | 131k ops/s`
+pub fn live_line(l: &Live) -> String {
+    let err = |n: u64| {
+        let s = t!("cons-err", count = n);
+        if n > 0 { style(s).red().to_string() } else { s }
+    };
+    let lost = t!("cons-lost", count = l.lost);
+    let lost = if l.lost > 0 {
+        style(lost).red().bold().to_string()
+    } else {
+        style(lost).green().to_string()
+    };
+    format!(
+        "{} R ({}) | {} W ({}) | {lost} | {} | {}",
+        l.reads,
+        err(l.read_errors),
+        l.writes,
+        err(l.write_errors),
+        t!("cons-noack", count = l.noack),
+        style(t!("cons-ops", ops = format!("{:.0}", l.ops_per_sec))).dim()
+    )
+}
+
+/// The summary lines of a finished run.
+pub fn summary(r: &Report) -> Vec<String> {
+    let mut out = vec![
+        t!(
+            "cons-summary-head",
+            run = r.run_id.as_str(),
+            secs = format!("{:.1}", r.elapsed_ms as f64 / 1000.0),
+            workers = r.workers,
+            keys = r.keys
+        ),
+        format!(
+            "  {}",
+            t!(
+                "cons-summary-ops",
+                reads = r.reads,
+                read_errors = r.read_errors,
+                writes = r.writes,
+                write_errors = r.write_errors,
+                ops = format!("{:.0}", r.ops_per_sec)
+            )
+        ),
+        format!(
+            "  {}",
+            t!("cons-summary-lost", lost = r.lost, noack = r.noack)
+        ),
+    ];
+    if !r.errors.is_empty() {
+        let kinds = r
+            .errors
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(format!("  {}", t!("cons-summary-errors", kinds = kinds)));
+    }
+    if r.owner_changes.is_empty() {
+        out.push(format!("  {}", t!("cons-summary-no-failover")));
+    }
+    for c in &r.owner_changes {
+        out.push(format!(
+            "  {}",
+            t!(
+                "cons-summary-failover",
+                slots = c.slots.as_str(),
+                from = c.from.to_string(),
+                to = c.to.to_string(),
+                at = format!("{:.1}", c.at_ms as f64 / 1000.0)
+            )
+        ));
+    }
+    out.push(format!(
+        "  {}",
+        t!(
+            "cons-summary-latency",
+            unavailable = r.longest_unavailable_ms,
+            p50 = format!("{:.2}", r.latency_p50_us as f64 / 1000.0),
+            p99 = format!("{:.2}", r.latency_p99_us as f64 / 1000.0),
+            max = format!("{:.1}", r.latency_max_us as f64 / 1000.0)
+        )
+    ));
+    if r.leftovers_removed > 0 {
+        out.push(format!(
+            "  {}",
+            t!("cons-summary-leftovers", count = r.leftovers_removed)
+        ));
+    }
+    out.push(if r.passed() {
+        format!("{} {}", style("✓").green().bold(), t!("cons-passed"))
+    } else {
+        format!(
+            "{} {}",
+            style("✗").red().bold(),
+            t!("cons-failed", lost = r.lost)
+        )
+    });
+    out
+}
+
+/// The counters of the runner's background test, published in the state directory every
+/// second so `lab grade` in another terminal grades what the runner's test saw.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Published {
+    pub run_id: String,
+    pub summary: crate::verify::ConsistencySummary,
+    pub started_ms: u64,
+    pub updated_ms: u64,
+    /// False once the runner stopped it (the numbers are then final).
+    pub running: bool,
+}
+
+pub fn published_path(state: &crate::cluster::statedir::StateDir, lab: &str) -> std::path::PathBuf {
+    state.root.join("consistency").join(format!("{lab}.json"))
+}
+
+pub fn publish(state: &crate::cluster::statedir::StateDir, lab: &str, p: &Published) {
+    // Best effort: a missed second is replaced by the next.
+    let _ = crate::fsutil::write_json(&published_path(state, lab), p);
+}
+
+pub fn published(state: &crate::cluster::statedir::StateDir, lab: &str) -> Option<Published> {
+    crate::fsutil::read_json(&published_path(state, lab))
+        .ok()
+        .flatten()
+}
