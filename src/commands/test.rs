@@ -205,7 +205,11 @@ fn exercise_result(r: &test::ExerciseReport, lab: &str) -> Result<()> {
         println!("    {}", p.text());
     }
     if r.passed() {
-        println!("{} {}", style("✓").green().bold(), t!("test-exercise-passed", lab = lab));
+        println!(
+            "{} {}",
+            style("✓").green().bold(),
+            t!("test-exercise-passed", lab = lab)
+        );
         Ok(())
     } else {
         Err(Error::Failed(msg!("test-failed", lab = lab)))

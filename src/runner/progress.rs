@@ -132,6 +132,29 @@ impl Progress {
         }
     }
 
+    /// Takes in what another `lab` process (`lab grade`, `lab hint` in a second terminal)
+    /// saved meanwhile, so this one's next save does not undo it.
+    pub fn merge_saved(&mut self, state: &StateDir, m: &Manifest) {
+        let Ok(Some(saved)) = Progress::load(state, m) else {
+            return;
+        };
+        if saved.started_ms != self.started_ms {
+            return;
+        }
+        self.attempts = self.attempts.max(saved.attempts);
+        self.best_percent = match (self.best_percent, saved.best_percent) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        for (k, v) in saved.hints {
+            let e = self.hints.entry(k).or_insert(0);
+            *e = (*e).max(v);
+        }
+        if self.finished_ms.is_none() {
+            self.finished_ms = saved.finished_ms;
+        }
+    }
+
     pub fn hints_used(&self, step: &str) -> usize {
         self.hints.get(step).copied().unwrap_or(0)
     }

@@ -821,6 +821,7 @@ impl Runner {
             .or_else(|| all.values().next())
             .cloned()
             .unwrap_or_default();
+        self.progress.merge_saved(&self.state, &self.manifest);
         if hints.is_empty() {
             self.extra = vec![t!("start-no-hints")];
             self.draw_status();
@@ -985,6 +986,7 @@ impl Runner {
         let now = session.snapshot().await;
         let summary = self.consistency.as_ref().map(|c| c.summary());
         let renderer = session.renderer(Some(&now));
+        self.progress.merge_saved(&self.state, &self.manifest);
         let g = crate::grade::grade(&crate::grade::Inputs {
             exercise: &exercise,
             layout: &session.layout,
