@@ -60,6 +60,36 @@ pub enum Command {
     Shell(ShellArgs),
     Consistency(ConsistencyArgs),
     Grade(GradeArgs),
+    Node(NodeArgs),
+    Export(ExportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct NodeArgs {
+    #[arg(value_name = "ACTION")]
+    pub action: NodeAction,
+    #[arg(value_name = "NODE")]
+    pub node: String,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeAction {
+    Stop,
+    Kill,
+    Pause,
+    Resume,
+    Start,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    pub lab: String,
+    #[arg(long, value_name = "TOPOLOGY", default_value = "local")]
+    pub topology: TopologyArg,
+    #[command(flatten)]
+    pub nodes: NodesArg,
+    #[arg(short = 'o', long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

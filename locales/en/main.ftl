@@ -38,3 +38,5 @@ bench-failover-runner = CLUSTER FAILOVER to the step's check mark (runner, 100 m
 bench-failover-tight = CLUSTER FAILOVER to roles swapped (5 ms looks)
 bench-failover-stuck = a failover did not complete within 30 s.
 bench-consistency = consistency test, reads + writes per second (10 s runs)
+export-written = Wrote { $path }.
+export-template = { $file }:{ $pos }: { $reason }

@@ -38,3 +38,5 @@ bench-failover-runner = de CLUSTER FAILOVER a la marca del paso (programa, cada 
 bench-failover-tight = de CLUSTER FAILOVER al cambio de papeles (cada 5 ms)
 bench-failover-stuck = un failover no se ha completado en 30 s.
 bench-consistency = prueba de consistencia, lecturas + escrituras por segundo (10 s por vez)
+export-written = Escrito { $path }.
+export-template = { $file }:{ $pos }: { $reason }

@@ -28,7 +28,15 @@ pub fn key(d: &Dataset, i: u64) -> (String, DataType) {
     (format!("{}{}:{}", d.prefix, noun(t), 1000 + i), t)
 }
 
+/// The slot of every key of a dataset, in key order.
+pub fn slots(d: &Dataset) -> Vec<u16> {
+    (0..d.count)
+        .map(|i| key_slot(key(d, i).0.as_bytes()))
+        .collect()
+}
+
 /// Appends the command that writes key `i` to a pipeline.
+
 fn write(p: &mut Pipeline, d: &Dataset, i: u64) {
     let (k, t) = key(d, i);
     let n = 1000 + i;

@@ -87,6 +87,9 @@ impl Inspector {
             }
         }
         ClusterState {
+            taken_ms: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64),
             nodes,
             unreachable,
             took: started.elapsed(),

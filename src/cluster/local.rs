@@ -333,3 +333,82 @@ mod tests {
         }
     }
 }
+
+/// A fault to put a local node through, as a host would suffer it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// SHUTDOWN SAVE: a clean stop; its data and nodes.conf are kept for `Start`.
+    Stop,
+    /// SIGKILL: a crashed host.
+    Kill,
+    /// SIGSTOP: a hung host, there but silent.
+    Pause,
+    /// SIGCONT: the hung host recovers.
+    Resume,
+    /// Starts it again with its data and nodes.conf: it rejoins the cluster.
+    Start,
+}
+
+/// Why a fault could not be applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FaultError {
+    NotRunning,
+    AlreadyRunning,
+    NotPaused,
+    DidNotStop,
+}
+
+pub async fn fault(
+    server: Option<&Path>,
+    node: &LocalNode,
+    f: Fault,
+) -> std::result::Result<Option<u32>, FaultError> {
+    let pid = node.pid();
+    match f {
+        Fault::Start => {
+            if pid.is_some() {
+                return Err(FaultError::AlreadyRunning);
+            }
+            let server = server.ok_or(FaultError::NotRunning)?;
+            let mut spawned = vec![restart(server, node).map_err(|_| FaultError::NotRunning)?];
+            wait_ready(&mut spawned, Duration::from_secs(10))
+                .await
+                .map_err(|_| FaultError::NotRunning)?;
+            Ok(Some(spawned[0].pid))
+        }
+        _ => {
+            let pid = pid.ok_or(FaultError::NotRunning)?;
+            match f {
+                Fault::Kill => {
+                    process::signal(pid, Signal::SIGKILL);
+                    gone(pid, Duration::from_secs(2)).await;
+                }
+                Fault::Pause => {
+                    process::signal(pid, Signal::SIGSTOP);
+                }
+                Fault::Resume => {
+                    if !process::is_stopped(pid) {
+                        return Err(FaultError::NotPaused);
+                    }
+                    process::signal(pid, Signal::SIGCONT);
+                }
+                Fault::Stop => {
+                    process::signal(pid, Signal::SIGCONT);
+                    let target = super::conn::Target::new(node.addr.clone(), Default::default());
+                    if let Ok(mut c) = super::conn::connect(&target).await {
+                        // Its connection ends as it stops: the reply never comes, by design.
+                        let _ = redis::cmd("SHUTDOWN")
+                            .arg("SAVE")
+                            .query_async::<()>(&mut c)
+                            .await;
+                    }
+                    if !gone(pid, Duration::from_secs(10)).await {
+                        return Err(FaultError::DidNotStop);
+                    }
+                }
+                Fault::Start => {}
+            }
+            Ok(Some(pid))
+        }
+    }
+}

@@ -317,6 +317,7 @@ pub fn simulate(
         })
         .collect();
     ClusterState {
+        taken_ms: 0,
         nodes,
         unreachable: vec![],
         took: Duration::ZERO,

@@ -95,6 +95,9 @@ pub struct Disagreement {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClusterState {
+    /// When the snapshot was taken (Unix time, ms): what "how long did it take" is measured by.
+    #[serde(default)]
+    pub taken_ms: u64,
     pub nodes: Vec<NodeState>,
     pub unreachable: Vec<Unreachable>,
     /// How long the snapshot took to take.
@@ -389,6 +392,7 @@ pub mod tests {
             })
             .collect();
         ClusterState {
+            taken_ms: 0,
             nodes,
             unreachable: vec![],
             took: Duration::ZERO,

@@ -177,11 +177,24 @@ async fn status(config: &Config, args: &StatusArgs) -> Result<()> {
     }
     for u in &state.unreachable {
         let node = local.iter().find(|l| l.addr == u.addr);
-        let why = match node.map(|l| l.pid()) {
+        let mut why = match node.map(|l| l.pid()) {
             Some(None) => t!("status-not-running"),
             Some(Some(pid)) if process::is_stopped(pid) => t!("status-paused"),
             _ => u.reason.reason().text(),
         };
+        // How the others see it: fail? (suspected) or fail (agreed).
+        let seen: std::collections::BTreeSet<&str> = state
+            .nodes
+            .iter()
+            .flat_map(|n| n.view.iter())
+            .filter(|l| l.addr.as_ref() == Some(&u.addr))
+            .flat_map(|l| l.flags.iter().map(String::as_str))
+            .filter(|f| f.starts_with("fail"))
+            .collect();
+        if !seen.is_empty() {
+            why = format!("{why}, {}", seen.into_iter().collect::<Vec<_>>().join(","));
+        }
+
         let dash = || "-".to_string();
         rows.push((
             u.addr.clone(),

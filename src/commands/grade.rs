@@ -59,6 +59,7 @@ pub fn run(config: &Config, args: &GradeArgs) -> Result<()> {
         hints_used: hints,
         lang: config.lang.code(),
         renderer: Some(&renderer),
+        key_slots: Some(&session.key_slots),
     });
     progress.attempts += 1;
     progress.best_percent = Some(

@@ -6,11 +6,13 @@ mod check;
 mod cluster;
 mod common;
 mod consistency;
+mod export;
 mod grade;
 mod hint;
 mod lint;
 mod list;
 mod logs;
+mod node;
 mod progress;
 mod reset;
 mod shell;
@@ -43,5 +45,7 @@ pub fn run(config: &Config, command: Command) -> Result<()> {
         Command::Shell(args) => shell::run(config, &args),
         Command::Consistency(args) => consistency::run(config, &args),
         Command::Grade(args) => grade::run(config, &args),
+        Command::Node(args) => node::run(config, &args),
+        Command::Export(args) => export::run(config, &args),
     }
 }

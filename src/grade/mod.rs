@@ -55,6 +55,8 @@ pub struct Inputs<'a> {
     pub lang: &'a str,
     /// Fills in the templates of descriptions (addresses), when given.
     pub renderer: Option<&'a crate::lab::template::Renderer>,
+    /// The slot of every key of the lab's data, for `keys-follow-slots`.
+    pub key_slots: Option<&'a [u16]>,
 }
 
 /// How one node looks in a snapshot, for evidence.
@@ -136,7 +138,9 @@ pub fn grade(i: &Inputs) -> Grade {
     let ctx = Context {
         layout: i.layout,
         consistency: i.consistency,
+        key_slots: i.key_slots,
     };
+
     let results: Vec<CriterionResult> = i
         .exercise
         .criteria
@@ -242,6 +246,7 @@ mod tests {
             hints_used: hints,
             lang: "en",
             renderer: None,
+            key_slots: None,
         })
     }
 

@@ -98,6 +98,17 @@ pub enum Check<N> {
     EpochRose { node: N },
     /// Two nodes traded places since the step began: the master became the other's replica.
     RolesSwapped { nodes: [N; 2] },
+    /// Every node knows this many nodes, itself included, handshakes done.
+    KnownNodes(u32),
+    /// The node does not answer.
+    Down(N),
+    /// Other nodes flag the node as failing: `fail?` (suspected) or `fail` (agreed).
+    Flagged { node: N, flag: FailFlag },
+    /// The step's change came between `min` and `max` seconds after the step began.
+    Elapsed { min: u64, max: Option<u64> },
+    /// Each master holds exactly the lab keys of the slots it serves: keys followed their
+    /// slots when they moved.
+    KeysFollowSlots,
     /// The consistency test running in the background: at most `lost` lost writes; if
     /// `failover`, a slot it wrote to changed owner during the run; and at least `changes` such
     /// changes of owner (a failover and a failback are two).
@@ -106,6 +117,16 @@ pub enum Check<N> {
         failover: bool,
         changes: u64,
     },
+}
+
+/// How failing another node looks to the rest of the cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailFlag {
+    /// `fail?`: some node has not heard from it for node-timeout (or it is already `fail`).
+    Suspected,
+    /// `fail`: a majority of masters agreed it failed.
+    Fail,
 }
 
 /// Every kind, as written in YAML, for error messages and docs.
@@ -124,6 +145,11 @@ pub const KINDS: &[&str] = &[
     "epoch-rose",
     "roles-swapped",
     "consistency",
+    "known-nodes",
+    "down",
+    "flagged",
+    "elapsed",
+    "keys-follow-slots",
 ];
 
 impl<N> Check<N> {
@@ -143,12 +169,20 @@ impl<N> Check<N> {
             Check::EpochRose { .. } => "epoch-rose",
             Check::RolesSwapped { .. } => "roles-swapped",
             Check::Consistency { .. } => "consistency",
+            Check::KnownNodes(_) => "known-nodes",
+            Check::Down(_) => "down",
+            Check::Flagged { .. } => "flagged",
+            Check::Elapsed { .. } => "elapsed",
+            Check::KeysFollowSlots => "keys-follow-slots",
         }
     }
 
     /// Compares with the state at the step's start, so it only makes sense once the step ran.
     pub fn is_change(&self) -> bool {
-        matches!(self, Check::EpochRose { .. } | Check::RolesSwapped { .. })
+        matches!(
+            self,
+            Check::EpochRose { .. } | Check::RolesSwapped { .. } | Check::Elapsed { .. }
+        )
     }
 
     pub fn nodes(&self) -> Vec<&N> {
@@ -157,6 +191,8 @@ impl<N> Check<N> {
                 vec![node]
             }
             Check::ReplicaOf { node, master } => vec![node, master],
+            Check::Down(node) | Check::Flagged { node, .. } => vec![node],
+
             Check::RolesSwapped { nodes } => nodes.iter().collect(),
             _ => vec![],
         }
@@ -195,6 +231,14 @@ impl<N> Check<N> {
                 failover,
                 changes,
             },
+            Check::KnownNodes(n) => Check::KnownNodes(n),
+            Check::Down(node) => Check::Down(f(node)?),
+            Check::Flagged { node, flag } => Check::Flagged {
+                node: f(node)?,
+                flag,
+            },
+            Check::Elapsed { min, max } => Check::Elapsed { min, max },
+            Check::KeysFollowSlots => Check::KeysFollowSlots,
         })
     }
 }
@@ -234,6 +278,22 @@ struct ReplicaOfArgs<N> {
 struct SlotsArgs<N> {
     node: N,
     slots: Vec<SlotRange>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlaggedArgs<N> {
+    node: N,
+    flag: FailFlag,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ElapsedArgs {
+    #[serde(default)]
+    min: u64,
+    #[serde(default)]
+    max: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -281,6 +341,7 @@ impl<'de, N: Deserialize<'de>> Deserialize<'de> for RawCheck<N> {
                     "nodes-agree" => RawCheck::Known(Check::NodesAgree),
                     "no-open-slots" => RawCheck::Known(Check::NoOpenSlots),
                     "replicas-in-sync" => RawCheck::Known(Check::ReplicasInSync),
+                    "keys-follow-slots" => RawCheck::Known(Check::KeysFollowSlots),
                     other if KINDS.contains(&other) => {
                         // A kind that takes arguments, written bare.
                         return Err(coded(msg!("yaml-expected-kind", value = other)));
@@ -303,7 +364,7 @@ impl<'de, N: Deserialize<'de>> Deserialize<'de> for RawCheck<N> {
                 };
                 let check = match kind.as_str() {
                     "cluster-ok" | "slots-covered" | "nodes-agree" | "no-open-slots"
-                    | "replicas-in-sync" => {
+                    | "replicas-in-sync" | "keys-follow-slots" => {
                         // `- cluster-ok: true` reads naturally too.
                         map.next_value::<IgnoredAny>()?;
                         return self.visit_str(&kind).and_then(|c| finish(map, c));
@@ -338,6 +399,22 @@ impl<'de, N: Deserialize<'de>> Deserialize<'de> for RawCheck<N> {
                     "roles-swapped" => Check::RolesSwapped {
                         nodes: map.next_value()?,
                     },
+                    "known-nodes" => Check::KnownNodes(map.next_value()?),
+                    "down" => Check::Down(map.next_value::<NodeOrArg<N>>()?.node()),
+                    "flagged" => {
+                        let a: FlaggedArgs<N> = map.next_value()?;
+                        Check::Flagged {
+                            node: a.node,
+                            flag: a.flag,
+                        }
+                    }
+                    "elapsed" => {
+                        let a: ElapsedArgs = map.next_value()?;
+                        Check::Elapsed {
+                            min: a.min,
+                            max: a.max,
+                        }
+                    }
                     "consistency" => {
                         let a: ConsistencyArgs = map.next_value()?;
                         Check::Consistency {
@@ -388,7 +465,9 @@ mod tests {
              - slots: { node: c:6379, slots: [5961-6460, 10923-16383, 7] }\n\
              - epoch-rose: c:6380\n- epoch-rose: { node: c:6380 }\n\
              - roles-swapped: [b:6379, c:6380]\n\
-             - consistency: { lost: 0, failover: true }\n",
+             - consistency: { lost: 0, failover: true }\n\
+             - known-nodes: 6\n- down: b:6379\n- flagged: { node: b:6379, flag: fail }\n\
+             - elapsed: { min: 5, max: 30 }\n- keys-follow-slots\n",
         )
         .unwrap();
         let kinds: Vec<_> = checks
@@ -398,7 +477,8 @@ mod tests {
                 other => panic!("not a single check: {other:?}"),
             })
             .collect();
-        assert_eq!(kinds.len(), 15);
+        assert_eq!(kinds.len(), 20);
+
         for k in KINDS {
             assert!(kinds.contains(k), "{k} not covered");
         }

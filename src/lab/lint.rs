@@ -275,6 +275,7 @@ fn exercise(
         hints_used: 0,
         lang: "en",
         renderer: None,
+        key_slots: None,
     });
 
     if g.passed {

@@ -21,6 +21,8 @@ pub struct Session {
     pub cluster: Cluster,
     pub layout: Layout,
     pub inspector: Inspector,
+    /// The slot of each of the lab's keys, for `keys-follow-slots`.
+    pub key_slots: Vec<u16>,
 }
 
 impl Session {
@@ -36,12 +38,18 @@ impl Session {
             ))
         })?;
         let inspector = cluster.inspector();
+        let key_slots = manifest
+            .data
+            .as_ref()
+            .map(crate::cluster::dataset::slots)
+            .unwrap_or_default();
         Ok(Session {
             lab,
             manifest,
             cluster,
             layout,
             inspector,
+            key_slots,
         })
     }
 
@@ -73,7 +81,9 @@ impl Session {
         let ctx = Context {
             layout: &self.layout,
             consistency,
+            key_slots: Some(&self.key_slots),
         };
+
         verify::evaluate(&step.checks, &ctx, start, now)
     }
 

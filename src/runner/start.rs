@@ -996,6 +996,7 @@ impl Runner {
             hints_used: self.progress.hints.values().sum::<usize>() as u32,
             lang: &self.progress.lang,
             renderer: Some(&renderer),
+            key_slots: Some(&session.key_slots),
         });
         self.progress.attempts += 1;
         self.progress.best_percent = Some(

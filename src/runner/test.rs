@@ -249,6 +249,7 @@ pub async fn run_exercise(
             hints_used: 0,
             lang,
             renderer: Some(&described),
+            key_slots: Some(&session.key_slots),
         })
     };
     let summary = consistency.as_ref().map(|c| c.summary());

@@ -13,7 +13,7 @@ use crate::cluster::health::Problem;
 use crate::cluster::slots::SlotSet;
 use crate::cluster::state::ClusterState;
 use crate::i18n::Msg;
-use crate::lab::check::{Check, Role};
+use crate::lab::check::{Check, FailFlag, Role};
 use crate::lab::topology::{Layout, NodeRef};
 use crate::msg;
 
@@ -33,6 +33,8 @@ pub struct ConsistencySummary {
 pub struct Context<'a> {
     pub layout: &'a Layout,
     pub consistency: Option<&'a ConsistencySummary>,
+    /// The slot of every key of the lab's data, for `keys-follow-slots`.
+    pub key_slots: Option<&'a [u16]>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -317,6 +319,86 @@ fn one(
             )),
             Some(_) => None,
         },
+        Check::KnownNodes(n) => {
+            if let Some(u) = s.unreachable.first() {
+                return Some(msg!(
+                    "verify-known-nodes-unreachable",
+                    node = u.addr.to_string()
+                ));
+            }
+            s.nodes.iter().find_map(|node| {
+                let known = node.view.iter().filter(|l| l.is_settled()).count();
+                (known != *n as usize).then(|| {
+                    msg!(
+                        "verify-known-nodes",
+                        expected = *n,
+                        node = node.addr.to_string(),
+                        known = known
+                    )
+                })
+            })
+        }
+        Check::Down(node) => {
+            let a = addr(ctx, node);
+            s.node(&a)
+                .map(|_| msg!("verify-down", node = a.to_string()))
+        }
+        Check::Flagged { node, flag } => {
+            let a = addr(ctx, node);
+            let wanted: &[&str] = match flag {
+                FailFlag::Suspected => &["fail?", "fail"],
+                FailFlag::Fail => &["fail"],
+            };
+            let flagged = s.nodes.iter().filter(|n| n.addr != a).any(|n| {
+                n.view.iter().any(|l| {
+                    l.addr.as_ref() == Some(&a)
+                        && l.flags.iter().any(|f| wanted.contains(&f.as_str()))
+                })
+            });
+            let word = match flag {
+                FailFlag::Suspected => "fail?",
+                FailFlag::Fail => "fail",
+            };
+            (!flagged).then(|| msg!("verify-flagged", node = a.to_string(), flag = word))
+        }
+        Check::Elapsed { min, max } => {
+            let Some(st) = start else {
+                return Some(msg!("verify-no-start-state", node = "-"));
+            };
+            let secs = s.taken_ms.saturating_sub(st.taken_ms) as f64 / 1000.0;
+            let shown = format!("{secs:.1}");
+            if secs < *min as f64 {
+                Some(msg!("verify-elapsed-soon", secs = shown, min = *min))
+            } else if max.is_some_and(|m| secs > m as f64) {
+                Some(msg!(
+                    "verify-elapsed-late",
+                    secs = shown,
+                    max = max.unwrap_or(0)
+                ))
+            } else {
+                None
+            }
+        }
+        Check::KeysFollowSlots => {
+            let Some(key_slots) = ctx.key_slots else {
+                return Some(msg!("verify-keys-unknown", expected = 0));
+            };
+            s.masters().find_map(|m| {
+                let expected = key_slots
+                    .iter()
+                    .filter(|slot| m.slots.contains(**slot))
+                    .count() as u64;
+                let actual = m.keys.unwrap_or(0);
+                (actual != expected).then(|| {
+                    msg!(
+                        "verify-keys-follow-slots",
+                        node = m.addr.to_string(),
+                        expected = expected,
+                        actual = actual
+                    )
+                })
+            })
+        }
     }
 }
 

@@ -41,9 +41,12 @@ fn eval_with(
     consistency: Option<&ConsistencySummary>,
 ) -> Option<String> {
     let layout = layout();
+    // Two lab keys in 0-5960 (a:6379), one in 6461-10922 (b:6379).
+    let key_slots = [1689u16, 42, 7000];
     let ctx = Context {
         layout: &layout,
         consistency,
+        key_slots: Some(&key_slots),
     };
     let out = evaluate(&[c], &ctx, start, now);
     let en = Localizer::new(Lang::En);
@@ -300,4 +303,96 @@ fn every_kind_is_tested_here() {
             "no test uses Check::{variant}"
         );
     }
+}
+
+#[test]
+fn known_nodes() {
+    assert_eq!(eval(Check::KnownNodes(6), &course_state()), None);
+    let mut s = course_state();
+    s.nodes[2].view.truncate(1);
+    assert_eq!(
+        eval(Check::KnownNodes(6), &s).unwrap(),
+        "expected every node to know 6 nodes; 127.0.158.102:6379 knows 1"
+    );
+}
+
+#[test]
+fn down() {
+    let mut s = course_state();
+    assert_eq!(
+        eval(Check::Down(n("b", 6379)), &s).unwrap(),
+        "expected 127.0.158.101:6379 to be down; it answers"
+    );
+    s.nodes.retain(|n| n.id != "b6379");
+    assert_eq!(eval(Check::Down(n("b", 6379)), &s), None);
+}
+
+#[test]
+fn flagged() {
+    let c = Check::Flagged {
+        node: n("b", 6379),
+        flag: FailFlag::Fail,
+    };
+    let mut s = course_state();
+    s.nodes.retain(|n| n.id != "b6379");
+    assert_eq!(
+        eval(c.clone(), &s).unwrap(),
+        "expected the other nodes to flag 127.0.158.101:6379 as fail; none does yet"
+    );
+    for node in &mut s.nodes[..2] {
+        for l in node.view.iter_mut().filter(|l| l.id == "b6379") {
+            l.flags.push("fail?".into());
+        }
+    }
+    assert!(eval(c, &s).is_some(), "fail? is only a suspicion");
+    assert_eq!(
+        eval(
+            Check::Flagged {
+                node: n("b", 6379),
+                flag: FailFlag::Suspected
+            },
+            &s
+        ),
+        None
+    );
+}
+
+#[test]
+fn elapsed() {
+    let c = Check::Elapsed {
+        min: 5,
+        max: Some(30),
+    };
+    let start = course_state();
+    let mut now = course_state();
+    now.taken_ms = start.taken_ms + 7_200;
+    assert_eq!(eval_with(c.clone(), Some(&start), &now, None), None);
+    now.taken_ms = start.taken_ms + 1_000;
+    assert_eq!(
+        eval_with(c.clone(), Some(&start), &now, None).unwrap(),
+        "this happened 1.0 s after the step began, sooner than 5 s"
+    );
+    now.taken_ms = start.taken_ms + 45_000;
+    assert_eq!(
+        eval_with(c, Some(&start), &now, None).unwrap(),
+        "this took 45.0 s from the start of the step, longer than 30 s"
+    );
+}
+
+#[test]
+fn keys_follow_slots() {
+    let mut s = course_state();
+    for node in &mut s.nodes {
+        node.keys = Some(match node.id.as_str() {
+            "a6379" => 2,
+            "b6379" => 1,
+            _ => 0,
+        });
+    }
+    assert_eq!(eval(Check::KeysFollowSlots, &s), None);
+    s.nodes[1].keys = Some(0);
+    assert_eq!(
+        eval(Check::KeysFollowSlots, &s).unwrap(),
+        "expected 127.0.158.101:6379 to hold the 1 lab keys of the slots it serves; it holds 0"
+    );
 }

@@ -1,0 +1,117 @@
+//! `lab node stop|kill|pause|resume|start <node>`: the faults a host suffers, on one node of
+//! the local cluster. A cluster given with `--nodes` is not ours to kill: only what the protocol
+//! can do (SHUTDOWN) is offered there.
+
+use console::style;
+
+use super::common;
+use crate::cli::{NodeAction, NodeArgs};
+use crate::cluster::conn::Auth;
+use crate::cluster::local::{self, Fault, FaultError, LocalNode};
+use crate::cluster::provision;
+use crate::cluster::statedir::Backend;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::{msg, t};
+
+pub fn run(config: &Config, args: &NodeArgs) -> Result<()> {
+    let rt = common::runtime()?;
+    let cluster = provision::current(&config.state, &Auth::from_env())?
+        .ok_or_else(|| Error::Usage(msg!("error-no-cluster")))?;
+    let known = || {
+        cluster
+            .members
+            .iter()
+            .map(|m| format!("{} ({})", m.target.addr, m.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let addr = super::cluster::find_node(&cluster, &args.node).ok_or_else(|| {
+        Error::Usage(msg!(
+            "error-unknown-node",
+            node = args.node.as_str(),
+            known = known()
+        ))
+    })?;
+    let member = cluster
+        .members
+        .iter()
+        .find(|m| m.target.addr == addr)
+        .ok_or_else(|| {
+            Error::Usage(msg!(
+                "error-unknown-node",
+                node = args.node.as_str(),
+                known = known()
+            ))
+        })?;
+    let fault = match args.action {
+        NodeAction::Stop => Fault::Stop,
+        NodeAction::Kill => Fault::Kill,
+        NodeAction::Pause => Fault::Pause,
+        NodeAction::Resume => Fault::Resume,
+        NodeAction::Start => Fault::Start,
+    };
+    if cluster.record.backend == Backend::Remote {
+        if fault != Fault::Stop {
+            return Err(Error::Usage(msg!(
+                "error-node-remote",
+                node = addr.to_string()
+            )));
+        }
+        rt.block_on(async {
+            let mut c = crate::cluster::conn::connect(&member.target)
+                .await
+                .map_err(|e| Error::Environment(e.unreachable(&addr)))?;
+            let _ = redis::cmd("SHUTDOWN").query_async::<()>(&mut c).await;
+            Ok::<_, Error>(())
+        })?;
+        println!(
+            "{} {}",
+            style("✓").green().bold(),
+            t!("node-stopped-remote", node = addr.to_string())
+        );
+        return Ok(());
+    }
+    let node = LocalNode::new(&config.state, member.name.clone(), addr.clone());
+    let server = cluster
+        .record
+        .redis_server
+        .clone()
+        .or_else(|| config.redis_server.clone())
+        .or_else(|| crate::cluster::server::find_on_path("redis-server"));
+    let _lock = config.state.lock()?;
+    let done = rt.block_on(local::fault(server.as_deref(), &node, fault));
+    let node_s = addr.to_string();
+    match done {
+        Ok(pid) => {
+            let pid = pid.unwrap_or(0);
+            let text = match fault {
+                Fault::Stop => t!("node-stopped", node = node_s),
+                Fault::Kill => t!("node-killed", node = node_s, pid = pid),
+                Fault::Pause => t!("node-paused", node = node_s, pid = pid),
+                Fault::Resume => t!("node-resumed", node = node_s),
+                Fault::Start => t!("node-started", node = node_s, pid = pid),
+            };
+            println!("{} {text}", style("✓").green().bold());
+            Ok(())
+        }
+        Err(FaultError::NotRunning) if fault == Fault::Start => Err(Error::Environment(msg!(
+            "error-node-did-not-start",
+            addr = node_s,
+            log = local::log_tail(&node, 8)
+        ))),
+        Err(FaultError::NotRunning) => {
+            Err(Error::Usage(msg!("error-node-not-running", node = node_s)))
+        }
+        Err(FaultError::AlreadyRunning) => {
+            Err(Error::Usage(msg!("error-node-running", node = node_s)))
+        }
+        Err(FaultError::NotPaused) => {
+            Err(Error::Usage(msg!("error-node-not-paused", node = node_s)))
+        }
+        Err(FaultError::DidNotStop) => Err(Error::Environment(msg!(
+            "error-node-did-not-stop",
+            node = node_s
+        ))),
+    }
+}
