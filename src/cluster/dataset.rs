@@ -36,7 +36,6 @@ pub fn slots(d: &Dataset) -> Vec<u16> {
 }
 
 /// Appends the command that writes key `i` to a pipeline.
-
 fn write(p: &mut Pipeline, d: &Dataset, i: u64) {
     let (k, t) = key(d, i);
     let n = 1000 + i;
