@@ -469,3 +469,66 @@ fn a_node_that_does_not_start_shows_its_log() {
     );
     assert!(env.running().is_empty());
 }
+
+#[test]
+fn node_faults_leave_no_orphans() {
+    let env = Env::new(23);
+    env.lab().args(["cluster", "up"]).run().ok();
+    let b = env.pid('b', 6379);
+    env.lab().args(["node", "pause", "b:6379"]).run().ok();
+    let status = env.lab().args(["cluster", "status"]).run();
+    assert!(status.stdout.contains("paused"), "{}", status.stdout);
+    env.lab().args(["node", "resume", "b:6379"]).run().ok();
+    // A clean stop keeps its data and nodes.conf; start brings it back as the same node.
+    let id = env.redis_cli('b', 6379, &["CLUSTER", "MYID"]);
+    env.lab().args(["node", "stop", "b:6379"]).run().ok();
+    assert!(!env.running().contains(&b));
+    env.lab()
+        .args(["node", "start", &env.addr('b', 6379)])
+        .run()
+        .ok();
+    assert_eq!(env.redis_cli('b', 6379, &["CLUSTER", "MYID"]), id);
+    env.lab()
+        .args(["cluster", "check", "--wait", "30s"])
+        .run()
+        .ok();
+    assert_eq!(env.redis_cli('b', 6379, &["DBSIZE"]).trim(), "1792");
+    // A crash: the process is gone at once; `start` on a running node is refused.
+    env.lab().args(["node", "kill", "c:6380"]).run().ok();
+    assert_eq!(env.running().len(), 5);
+    let again = env.lab().args(["node", "start", "b:6379"]).run();
+    again.code(2);
+    assert!(again.stderr.contains("already running"), "{}", again.stderr);
+    env.lab().args(["node", "pause", "a:6380"]).run().ok();
+    env.lab().args(["cluster", "down"]).run().ok();
+    assert!(env.running().is_empty(), "orphans: {:?}", env.running());
+}
+
+#[test]
+fn export_fills_in_the_course_vms() {
+    let env = Env::new(24);
+    let dir = env.state.path().join("export");
+    env.lab()
+        .args(["export", "manual-failover", "--topology", "vagrant", "-o"])
+        .arg(&dir)
+        .run()
+        .ok();
+    for lang in ["es", "en"] {
+        let text = std::fs::read_to_string(dir.join(format!("manual-failover.{lang}.md"))).unwrap();
+        assert!(
+            text.contains("redis-cli --cluster check 192.168.158.100:6379"),
+            "{lang}"
+        );
+        assert!(
+            text.contains("(nodeX) > redis-cli -c -h 192.168.158.102 -p 6380"),
+            "{lang}"
+        );
+        assert!(
+            !text.contains("{{") && !text.contains("{%"),
+            "{lang}: template syntax left"
+        );
+        assert!(!text.contains("<!-- step:"), "{lang}: step markers left");
+        assert!(!text.contains("127.0."), "{lang}: a local address left");
+        assert_eq!(text.matches("^^^^^^").count(), 14, "{lang}: slides kept");
+    }
+}

@@ -40,3 +40,7 @@ bench-failover-stuck = a failover did not complete within 30 s.
 bench-consistency = consistency test, reads + writes per second (10 s runs)
 export-written = Wrote { $path }.
 export-template = { $file }:{ $pos }: { $reason }
+list-exercise = exercise, { $criteria ->
+    [one] 1 criterion
+   *[other] { $criteria } criteria
+}

@@ -40,3 +40,7 @@ bench-failover-stuck = un failover no se ha completado en 30 s.
 bench-consistency = prueba de consistencia, lecturas + escrituras por segundo (10 s por vez)
 export-written = Escrito { $path }.
 export-template = { $file }:{ $pos }: { $reason }
+list-exercise = ejercicio, { $criteria ->
+    [one] 1 criterio
+   *[other] { $criteria } criterios
+}

@@ -29,6 +29,10 @@ pub fn run(config: &Config) -> Result<()> {
         .unwrap_or(0);
     for (lab, title) in labs.iter().zip(&titles) {
         let steps = lab.manifest.as_ref().map_or(0, |m| m.steps.len());
+        let what = match lab.manifest.as_ref().and_then(|m| m.exercise.as_ref()) {
+            Some(ex) => t!("list-exercise", criteria = ex.criteria.len()),
+            None => t!("list-steps", count = steps),
+        };
         let pad_id = id_width - lab.id.chars().count();
         let pad_title = title_width - console::measure_text_width(title);
         println!(
@@ -37,7 +41,7 @@ pub fn run(config: &Config) -> Result<()> {
             " ".repeat(pad_id),
             title,
             " ".repeat(pad_title),
-            style(t!("list-steps", count = steps)).dim(),
+            style(what).dim(),
             style(lab.languages().join(", ")).dim(),
         );
     }
