@@ -239,7 +239,7 @@ pub struct ShowArgs {
 
 #[derive(Args, Debug)]
 pub struct LintArgs {
-    #[arg(required = true)]
+    /// Empty means every lab of the catalog.
     pub labs: Vec<String>,
 }
 

@@ -36,6 +36,32 @@ fn the_shipped_lab_is_clean() {
 }
 
 #[test]
+fn without_arguments_every_shipped_lab_is_linted_and_clean() {
+    let run = lab().arg("lint").run();
+    run.ok();
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let labs = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/labs"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().join("lab.yaml").is_file())
+        .count();
+    assert!(labs >= 3);
+    assert_eq!(run.stdout.matches("✓").count(), labs, "{}", run.stdout);
+}
+
+#[test]
+fn a_lab_with_an_error_fails_the_whole_catalog() {
+    let copy = LabCopy::of("manual-failover");
+    copy.edit("lab.yaml", "\nsteps:", "\nsteps: [");
+    let run = lab()
+        .arg("--labs-dir")
+        .arg(copy.tmp.path())
+        .arg("lint")
+        .run();
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(run.stdout.contains("✗"), "{}", run.stdout);
+}
+
+#[test]
 fn bad_yaml() {
     let copy = LabCopy::of("manual-failover");
     copy.edit("lab.yaml", "ports: [6379, 6380]", "ports: [6379, 6380]]");

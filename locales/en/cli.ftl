@@ -20,7 +20,7 @@ arg-show-lab = Lab id (see `lab list`), lab directory, or a slide file
 arg-show-notes = Also show the speaker notes
 arg-show-topology = Addresses to fill in: local (127.0.158.100-102) or vagrant (the course's VMs, 192.168.158.100-102) [default: local]
 about-lint = Check labs for mistakes: manifest, slides, step markers, templates, checks, solutions, encoding
-arg-lint-labs = Lab ids, lab directories or slide files
+arg-lint-labs = Lab ids, lab directories or slide files (none: every lab of the catalog)
 
 cli-invalid-value = “{ $value }” is not a valid value for { $arg }.
 cli-possible-values = Possible values: { $valid }.

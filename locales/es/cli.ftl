@@ -20,7 +20,7 @@ arg-show-lab = Identificador del laboratorio (ver `lab list`), su directorio o u
 arg-show-notes = Muestra también las notas del ponente
 arg-show-topology = Direcciones que se rellenan: local (127.0.158.100-102) o vagrant (las máquinas virtuales del curso, 192.168.158.100-102) [por defecto: local]
 about-lint = Busca errores en los laboratorios: manifiesto, diapositivas, marcas de paso, plantillas, comprobaciones, soluciones y codificación
-arg-lint-labs = Identificadores de laboratorio, directorios o ficheros de diapositivas
+arg-lint-labs = Identificadores de laboratorio, directorios o ficheros de diapositivas (sin ninguno: todos los laboratorios del catálogo)
 
 cli-invalid-value = «{ $value }» no es un valor válido para { $arg }.
 cli-possible-values = Valores posibles: { $valid }.

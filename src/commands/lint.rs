@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::lab::lint::lint;
 use crate::lab::source::{Diagnostic, Severity};
-use crate::t;
+use crate::{msg, t};
 
 /// Paths are shown relative to the current directory when they are below it.
 pub fn display_path(p: &Path) -> String {
@@ -37,7 +37,19 @@ pub fn print_diagnostic(d: &Diagnostic) {
 
 pub fn run(config: &Config, args: &LintArgs) -> Result<()> {
     let mut errors = 0;
-    for target in &args.labs {
+    // With no argument an instructor wants the whole catalog checked, like `cargo check`.
+    let targets = if args.labs.is_empty() {
+        config.catalog.ids()
+    } else {
+        args.labs.clone()
+    };
+    if targets.is_empty() {
+        return Err(Error::Usage(msg!(
+            "list-empty",
+            dir = config.catalog.dir.display().to_string()
+        )));
+    }
+    for target in &targets {
         let lab = config.catalog.load(target)?;
         let diags = lint(&lab);
         for d in &diags {

@@ -172,7 +172,16 @@ impl Renderer {
                 })
                 .unwrap_or(0)
                 .min(text.len());
-            let detail = e.detail().unwrap_or("").to_string();
+            // Strict undefined errors carry no detail; the source span names the culprit.
+            let detail = match e.detail() {
+                Some(d) if !d.is_empty() => d.to_string(),
+                _ => e
+                    .range()
+                    .and_then(|r| text.get(r))
+                    .map(str::to_string)
+                    .unwrap_or_default(),
+            };
+
             let msg = decode(&detail).unwrap_or_else(|| match e.kind() {
                 ErrorKind::SyntaxError => msg!("template-syntax", detail = detail),
                 ErrorKind::UndefinedError => msg!("template-undefined", detail = detail),

@@ -474,7 +474,6 @@ impl Runner {
                         // Under the slide, where a redraw keeps it.
                         self.extra = vec![format!("{} {note}", style("✓").green())];
 
-
                         if self.manifest.exercise.is_some() && self.progress.baseline.is_none() {
                             // What the exercise's criteria compare with.
                             self.progress.baseline = Some(snap.clone());
@@ -562,7 +561,9 @@ impl Runner {
 
         let due = self.watch.last_check.elapsed() >= super::session::POLL;
         // A step is looked at once the student has reached its slides, not before.
-        let reached = self.slide_step(self.slide).is_some_and(|i| i >= self.current_index());
+        let reached = self
+            .slide_step(self.slide)
+            .is_some_and(|i| i >= self.current_index());
         let checked = reached && self.current().is_some_and(|s| s.kind != StepKind::Read);
         if self.session.is_some() && checked && due {
             self.check_now(false).await;
