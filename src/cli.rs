@@ -309,25 +309,7 @@ fn localize(cmd: ClapCommand, path: &str, shown: &str, root: bool) -> ClapComman
         .help_template(template)
         .subcommand_help_heading(text("help-heading-commands"))
         .subcommand_value_name(text("help-value-command"))
-        .disable_help_flag(true)
-        .arg(
-            Arg::new("help")
-                .short('h')
-                .long("help")
-                .action(ArgAction::Help)
-                .help(text("arg-help"))
-                .help_heading(text("help-heading-options")),
-        );
-    if root {
-        cmd = cmd.disable_version_flag(true).arg(
-            Arg::new("version")
-                .short('V')
-                .long("version")
-                .action(ArgAction::Version)
-                .help(text("arg-version"))
-                .help_heading(text("help-heading-options")),
-        );
-    }
+        .disable_help_flag(true);
     let ids: Vec<String> = cmd
         .get_arguments()
         .filter(|a| !matches!(a.get_id().as_str(), "help" | "version"))
@@ -351,6 +333,25 @@ fn localize(cmd: ClapCommand, path: &str, shown: &str, root: bool) -> ClapComman
                 a
             }
         });
+    }
+    // Added after the command's own arguments so that its positionals' heading comes first.
+    cmd = cmd.arg(
+        Arg::new("help")
+            .short('h')
+            .long("help")
+            .action(ArgAction::Help)
+            .help(text("arg-help"))
+            .help_heading(text("help-heading-options")),
+    );
+    if root {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help(text("arg-version"))
+                .help_heading(text("help-heading-options")),
+        );
     }
     // clap writes `[OPTIONS]` into the usage line itself; say it in the user's language.
     let usage = cmd.clone().bin_name(shown).render_usage().to_string();

@@ -168,3 +168,88 @@ fn a_second_terminal_checks_hints_resets_and_stops() {
             .exists()
     );
 }
+
+#[test]
+fn a_lab_resumed_on_a_new_cluster_gets_its_steps_replayed() {
+    let env = Env::new(33);
+    let mut r = Runner::start(&env, &["start", "manual-failover", "--lang", "en"]);
+    to_failover(&mut r);
+    let from = r.len();
+    env.redis_cli('c', 6380, &["CLUSTER", "FAILOVER"]);
+    r.wait(from, "Fail over: done", LONG);
+    r.send("q");
+    assert_eq!(r.finish().0, Some(0));
+
+    // The student's cluster goes away under the saved progress.
+    env.lab().args(["cluster", "down"]).run().ok();
+    assert!(env.running().is_empty());
+
+    let mut r = Runner::start(&env, &["start", "manual-failover", "--lang", "en"]);
+    r.wait(0, "5/15 · step logs", LONG);
+    r.wait(0, "had to be built again", LONG);
+    // The failover the student had done is there again, so the next steps make sense.
+    assert!(env.redis_cli('c', 6380, &["ROLE"]).starts_with("master"));
+    assert!(env.redis_cli('b', 6379, &["ROLE"]).starts_with("slave"));
+    r.send("q");
+    assert_eq!(r.finish().0, Some(0));
+    env.lab().args(["stop"]).run().ok();
+}
+
+#[test]
+fn a_lab_that_starts_before_forming_resets_to_fresh_nodes() {
+    let env = Env::new(34);
+    env.lab()
+        .args(["cluster", "up", "--lab", "cluster-create"])
+        .run()
+        .ok();
+    let known = |host, port| env.redis_cli(host, port, &["CLUSTER", "INFO"]);
+    assert!(known('a', 6379).contains("cluster_known_nodes:1"));
+
+    // MEET, slots and replicas replayed: a formed cluster.
+    let reset = env
+        .lab()
+        .args(["reset", "reset", "--lab", "cluster-create", "--lang", "en"])
+        .run();
+    reset.ok();
+    assert!(
+        reset
+            .stdout
+            .contains("the cluster was already at the lab's start, then 3 earlier steps replayed"),
+        "{}",
+        reset.stdout
+    );
+    assert!(known('a', 6379).contains("cluster_known_nodes:6"));
+
+    // Back to the beginning means six nodes that know only themselves again.
+    let reset = env
+        .lab()
+        .args([
+            "reset",
+            "nodes-up",
+            "--lab",
+            "cluster-create",
+            "--lang",
+            "en",
+        ])
+        .run();
+    reset.ok();
+    assert!(reset.stdout.contains("re-formed"), "{}", reset.stdout);
+    for host in ['a', 'b', 'c'] {
+        for port in [6379, 6380] {
+            let info = known(host, port);
+            assert!(
+                info.contains("cluster_known_nodes:1"),
+                "{host}:{port} {info}"
+            );
+            assert!(
+                info.contains("cluster_slots_assigned:0"),
+                "{host}:{port} {info}"
+            );
+        }
+    }
+    let check = env.lab().args(["cluster", "check", "--lang", "en"]).run();
+    // Nodes that never met are not "disagreeing": only the missing slots are errors.
+    assert!(check.stdout.contains("All nodes agree"), "{}", check.stdout);
+    assert!(!check.stdout.contains("sees"), "{}", check.stdout);
+    env.lab().args(["stop"]).run().ok();
+}

@@ -55,6 +55,8 @@ problem-other-lab = it was formed for the lab “{ $lab }”.
 problem-node-not-running = { $addr } is not running.
 problem-failing = { $node } is flagged { $flags } by other nodes.
 problem-disagree = { $node } sees { $about } as { $sees }; the other nodes see it as { $others }.
+problem-disagree-unknown-here = { $node } does not know { $about }; the other nodes see it as { $others }.
+problem-disagree-unknown-elsewhere = { $node } sees { $about } as { $sees }; the other nodes do not know it.
 problem-uncovered = { $count ->
     [one] 1 slot has
    *[other] { $count } slots have
@@ -133,11 +135,12 @@ down-done = Stopped { $count } nodes{ $killed ->
 } and removed their files.
 down-nothing = No cluster was running.
 down-forgot-remote = Forgot the cluster given with --nodes; its nodes are not ours to stop, so they keep running.
-seen-unknown = not knowing it
+seen-unknown = unknown
 seen-master = master of { $slots }
 seen-master-no-slots = a master without slots
 seen-replica = replica of { $master }
 error-setup-stuck = the lab's setup did not take effect in time ({ $action }); `lab cluster status` shows the nodes.
+phase-replaying = Replaying the steps you had done, from their solutions…
 phase-setup = Putting the cluster in the lab's starting state…
 node-stopped = { $node } stopped cleanly (SHUTDOWN SAVE): its data and nodes.conf are kept; `lab node start` brings it back.
 node-killed = { $node } killed (SIGKILL, pid { $pid }): like a crashed host. The others flag it fail? after cluster-node-timeout, then fail.

@@ -27,6 +27,7 @@ start-waiting-cluster = The cluster is still starting; the checks begin as soon 
 start-waiting-for = waiting: { $what }
 start-keys = ↵ next · b back · c check · h hint · n notes · s prompt · l log · q quit
 start-cluster-reused = The lab's cluster is running and healthy.
+start-cluster-replayed = The lab's cluster had to be built again ({ $secs } s): the steps before “{ $step }” were replayed from their solutions.
 start-cluster-ready = The lab's cluster is ready ({ $secs } s).
 start-cluster-failed-hint = Fix what is said above, then run `lab start` again; `lab cluster status` shows the nodes.
 start-nothing-to-check = This step has nothing to check: read it and continue.
@@ -65,7 +66,14 @@ status-cluster-healthy = healthy
 status-cluster-unhealthy = not healthy (see `lab cluster check`)
 status-no-cluster = No cluster is running.
 reset-replay-failed = replaying step “{ $step }” did not reach its state: { $why }
-reset-already = it was already there
+reset-already = the cluster was already at the lab's start
+reset-and-replayed = { $how }, then { $count } { $count ->
+    [one] earlier step
+   *[other] earlier steps
+} replayed from { $count ->
+    [one] its solution
+   *[other] their solutions
+}
 reset-takeover = { $count } { $count ->
     [one] master took
    *[other] masters took

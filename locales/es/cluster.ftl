@@ -55,6 +55,8 @@ problem-other-lab = se formó para el laboratorio «{ $lab }».
 problem-node-not-running = { $addr } no está en marcha.
 problem-failing = otros nodos marcan { $node } como { $flags }.
 problem-disagree = { $node } ve { $about } como { $sees }; los demás lo ven como { $others }.
+problem-disagree-unknown-here = { $node } no conoce { $about }; los demás lo ven como { $others }.
+problem-disagree-unknown-elsewhere = { $node } ve { $about } como { $sees }; los demás no lo conocen.
 problem-uncovered = { $count ->
     [one] 1 slot no tiene
    *[other] { $count } slots no tienen
@@ -133,11 +135,12 @@ down-done = Detenidos { $count } nodos{ $killed ->
 } y borrados sus ficheros.
 down-nothing = No había ningún cluster en marcha.
 down-forgot-remote = Olvidado el cluster indicado con --nodes; sus nodos no son nuestros, así que siguen en marcha.
-seen-unknown = sin conocerlo
+seen-unknown = desconocido
 seen-master = maestro de { $slots }
 seen-master-no-slots = un maestro sin slots
 seen-replica = réplica de { $master }
 error-setup-stuck = la preparación del laboratorio no ha surtido efecto a tiempo ({ $action }); `lab cluster status` muestra los nodos.
+phase-replaying = Repitiendo con sus soluciones los pasos que ya habías hecho…
 phase-setup = Dejando el cluster en el estado inicial del laboratorio…
 node-stopped = { $node } detenido limpiamente (SHUTDOWN SAVE): se conservan sus datos y su nodes.conf; `lab node start` lo vuelve a arrancar.
 node-killed = { $node } matado (SIGKILL, pid { $pid }): como un host caído. Los demás lo marcan fail? tras cluster-node-timeout, y luego fail.

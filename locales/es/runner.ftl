@@ -27,6 +27,7 @@ start-waiting-cluster = El cluster todavía está arrancando; las comprobaciones
 start-waiting-for = esperando: { $what }
 start-keys = ↵ sigue · b atrás · c comprueba · h pista · n notas · s prompt · l log · q sale
 start-cluster-reused = El cluster del laboratorio está en marcha y sano.
+start-cluster-replayed = Ha habido que volver a crear el cluster del laboratorio ({ $secs } s): se han repetido con sus soluciones los pasos anteriores a «{ $step }».
 start-cluster-ready = El cluster del laboratorio está listo ({ $secs } s).
 start-cluster-failed-hint = Corrige lo que se indica arriba y vuelve a ejecutar `lab start`; `lab cluster status` muestra los nodos.
 start-nothing-to-check = Este paso no tiene nada que comprobar: léelo y continúa.
@@ -65,7 +66,11 @@ status-cluster-healthy = sano
 status-cluster-unhealthy = no está sano (ver `lab cluster check`)
 status-no-cluster = No hay ningún cluster en marcha.
 reset-replay-failed = al repetir el paso «{ $step }» no se ha llegado a su estado: { $why }
-reset-already = ya estaba así
+reset-already = el cluster ya estaba como al principio del laboratorio
+reset-and-replayed = { $how } y { $count ->
+    [one] repetido el paso anterior con su solución
+   *[other] repetidos { $count } pasos anteriores con sus soluciones
+}
 reset-takeover = { $count } { $count ->
     [one] maestro ha recuperado sus slots
    *[other] maestros han recuperado sus slots

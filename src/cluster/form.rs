@@ -26,7 +26,7 @@ use crate::i18n::Msg;
 use crate::lab::check::Role;
 use crate::lab::manifest::Dataset;
 use crate::lab::topology::{NodeRef, Topology};
-use crate::msg;
+use crate::{msg, t};
 
 /// The node timeout while forming: the smallest rejoin delay redis-server allows.
 pub const FORMING_NODE_TIMEOUT_MS: u64 = 500;
@@ -44,6 +44,26 @@ pub enum Phase {
     Syncing,
     /// The lab's setup state: failovers, open slots, … after forming.
     Setup,
+    /// A resumed lab's steps done so far, replayed on a cluster that had to be built again.
+    Replaying,
+}
+
+impl Phase {
+    /// What the user is told while it runs.
+    pub fn text(self) -> String {
+        match self {
+            Phase::Checking => t!("phase-checking"),
+            Phase::Starting => t!("phase-starting"),
+            Phase::Resetting => t!("phase-resetting"),
+            Phase::Meeting => t!("phase-meeting"),
+            Phase::Replicating => t!("phase-replicating"),
+            Phase::WaitingOk => t!("phase-waiting-ok"),
+            Phase::Loading => t!("phase-loading"),
+            Phase::Syncing => t!("phase-syncing"),
+            Phase::Setup => t!("phase-setup"),
+            Phase::Replaying => t!("phase-replaying"),
+        }
+    }
 }
 
 pub trait Progress: Sync {

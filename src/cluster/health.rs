@@ -56,13 +56,28 @@ impl Problem {
                 node = node.as_str(),
                 flags = flags.as_str()
             ),
-            Problem::Disagree(d) => msg!(
-                "problem-disagree",
-                node = d.node.to_string(),
-                about = d.about.as_str(),
-                sees = seen(&d.sees).text(),
-                others = seen(&d.others_see).text()
-            ),
+            Problem::Disagree(d) => match (&d.sees, &d.others_see) {
+                (Seen::Unknown, others) => msg!(
+                    "problem-disagree-unknown-here",
+                    node = d.node.to_string(),
+                    about = d.about.as_str(),
+                    others = seen(others).text()
+                ),
+                (sees, Seen::Unknown) => msg!(
+                    "problem-disagree-unknown-elsewhere",
+                    node = d.node.to_string(),
+                    about = d.about.as_str(),
+                    sees = seen(sees).text()
+                ),
+                (sees, others) => msg!(
+                    "problem-disagree",
+                    node = d.node.to_string(),
+                    about = d.about.as_str(),
+                    sees = seen(sees).text(),
+                    others = seen(others).text()
+                ),
+            },
+
             Problem::Uncovered(s) => {
                 msg!("problem-uncovered", count = s.len(), slots = s.to_string())
             }

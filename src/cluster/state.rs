@@ -237,11 +237,21 @@ impl ClusterState {
     /// Where views differ from the most common view. Empty means every node agrees on the
     /// set of nodes, their roles, their masters and their slots.
     pub fn disagreements(&self) -> Vec<Disagreement> {
+        // A node that knows only itself and that no other node knows has not been met yet:
+        // it is a cluster of its own (six fresh nodes before MEET), not a node that disagrees.
+        let known_by_others = |n: &NodeState| {
+            self.nodes
+                .iter()
+                .filter(|o| o.id != n.id)
+                .any(|o| o.view.iter().any(|l| l.id == n.id && l.is_settled()))
+        };
         let views: Vec<(&NodeState, BTreeMap<String, Opinion>)> = self
             .nodes
             .iter()
             .map(|n| (n, Self::opinions(&n.view)))
+            .filter(|(n, v)| v.len() > 1 || known_by_others(n))
             .collect();
+
         let mut tally: BTreeMap<&BTreeMap<String, Opinion>, usize> = BTreeMap::new();
         for (_, v) in &views {
             *tally.entry(v).or_default() += 1;
@@ -449,6 +459,34 @@ pub mod tests {
                 == Seen::Master {
                     slots: "6461-10922".into()
                 }));
+    }
+
+    #[test]
+    fn fresh_nodes_that_never_met_do_not_disagree() {
+        let mut s = course_state();
+        for n in s.nodes.iter_mut() {
+            let id = n.id.clone();
+            n.view.retain(|l| l.id == id);
+            n.slots = SlotSet::new();
+            n.info.state_ok = false;
+        }
+        assert!(s.disagreements().is_empty());
+
+        assert!(!s.is_healthy());
+    }
+
+    #[test]
+    fn a_reset_node_the_others_still_know_disagrees() {
+        let mut s = course_state();
+        let a = s.nodes.iter_mut().find(|n| n.id == "a6379").unwrap();
+        a.view.retain(|l| l.id == "a6379");
+        let d = s.disagreements();
+        assert!(!d.is_empty());
+        assert!(d.iter().all(|d| d.node.to_string() == "127.0.158.100:6379"));
+        assert!(
+            d.iter()
+                .any(|d| d.about == "127.0.158.101:6380" && d.sees == Seen::Unknown)
+        );
     }
 
     #[test]

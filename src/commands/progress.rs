@@ -5,7 +5,6 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cluster::form::{Phase, Progress};
-use crate::t;
 
 pub struct Spinner {
     bar: ProgressBar,
@@ -39,17 +38,7 @@ impl Drop for Spinner {
 
 impl Progress for Spinner {
     fn phase(&self, phase: Phase) {
-        let msg = match phase {
-            Phase::Checking => t!("phase-checking"),
-            Phase::Starting => t!("phase-starting"),
-            Phase::Resetting => t!("phase-resetting"),
-            Phase::Meeting => t!("phase-meeting"),
-            Phase::Replicating => t!("phase-replicating"),
-            Phase::WaitingOk => t!("phase-waiting-ok"),
-            Phase::Loading => t!("phase-loading"),
-            Phase::Syncing => t!("phase-syncing"),
-            Phase::Setup => t!("phase-setup"),
-        };
+        let msg = phase.text();
         self.bar.set_message(msg);
     }
 }

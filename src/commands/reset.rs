@@ -41,10 +41,10 @@ pub fn run(config: &Config, args: &ResetArgs) -> Result<()> {
     let spec = common::spec(&lab);
     let source = common::source(config, &Default::default())?;
     let session = common::session(config, lab.clone())?;
-    let reached = rt.block_on(async {
+    let (reached, replayed) = rt.block_on(async {
         let reached = reset::initial_layout(&session, &config.state, &spec, &source).await?;
-        reset::replay(&session, target, &common::solution_env(config)).await?;
-        Ok::<_, Error>(reached)
+        let replayed = reset::replay(&session, target, &common::solution_env(config)).await?;
+        Ok::<_, Error>((reached, replayed))
     })?;
     let start = rt.block_on(session.snapshot());
     progress
@@ -64,11 +64,15 @@ pub fn run(config: &Config, args: &ResetArgs) -> Result<()> {
         })
         .unwrap_or(0);
     progress.save(&config.state)?;
-    let how = match reached {
+    let mut how = match reached {
         Reached::AlreadyThere => t!("reset-already"),
         Reached::Takeover(n) => t!("reset-takeover", count = n),
         Reached::Reformed => t!("reset-reformed"),
     };
+    if replayed > 0 {
+        how = t!("reset-and-replayed", how = how, count = replayed);
+    }
+
     println!(
         "{} {}",
         style("✓").green().bold(),

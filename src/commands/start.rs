@@ -21,6 +21,8 @@ pub fn run(config: &Config, args: &StartArgs) -> Result<()> {
         width: config.width,
         keys: tty && std::io::stdin().is_terminal(),
         tty,
+        env: common::solution_env(config),
     };
+
     rt.block_on(start::start(lab, opts))
 }

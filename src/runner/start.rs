@@ -19,6 +19,7 @@ use super::input::{Input, Reader};
 use super::progress::{Progress, now_ms};
 use super::screen::Screen;
 use super::session::Session;
+use super::solution;
 use crate::cluster::form::{Expected, Phase, Progress as FormProgress};
 use crate::cluster::provision::{self, Cluster, Source, Spec, UpOutcome};
 use crate::cluster::state::ClusterState;
@@ -45,6 +46,8 @@ pub struct Options {
     /// Keys from a terminal; `false` reads lines from stdin.
     pub keys: bool,
     pub tty: bool,
+    /// How solutions run when a resumed lab's steps are replayed on a new cluster.
+    pub env: solution::Env,
 }
 
 /// Phases of the background `up`, forwarded to the runner's status line.
@@ -58,27 +61,49 @@ impl FormProgress for Forward {
 
 type Ready = Result<(Cluster, UpOutcome, ClusterState)>;
 
-/// Brings the cluster up for the lab; a new attempt at a lab starts from its initial layout.
+/// What a resumed lab needs when its cluster had to be built again: the steps the student
+/// had done, replayed from their solutions.
+struct Replay {
+    lab: Lab,
+    target: usize,
+    env: solution::Env,
+}
+
+/// Brings the cluster up for the lab; a new attempt at a lab starts from its initial layout,
+/// a resumed one on a new cluster gets the steps already done replayed.
 async fn provision_for(
     state: StateDir,
     spec: Spec,
     source: Source,
     fresh_start: bool,
+    replay: Option<Replay>,
     tx: mpsc::UnboundedSender<Phase>,
 ) -> Ready {
-    let progress = Forward(tx);
-    match provision::up(&state, &spec, &source, false, &progress).await {
-        Ok((cluster, outcome, snap)) => {
-            if fresh_start && !is_initial(&cluster, &spec, &snap) {
-                return provision::up(&state, &spec, &source, true, &progress).await;
+    let progress = Forward(tx.clone());
+    let (cluster, outcome, snap) =
+        match provision::up(&state, &spec, &source, false, &progress).await {
+            Ok((cluster, outcome, snap)) => {
+                if fresh_start && !is_initial(&cluster, &spec, &snap) {
+                    provision::up(&state, &spec, &source, true, &progress).await?
+                } else {
+                    (cluster, outcome, snap)
+                }
             }
+            // A broken cluster cannot be resumed, but a lab starting over may rebuild it.
+            Err(Error::Failed(_)) if fresh_start => {
+                provision::up(&state, &spec, &source, true, &progress).await?
+            }
+            Err(e) => return Err(e),
+        };
+    match replay {
+        Some(r) if r.target > 0 && outcome != UpOutcome::Reused => {
+            let _ = tx.send(Phase::Replaying);
+            let session = Session::new(r.lab, cluster.clone())?;
+            super::reset::replay(&session, r.target, &r.env).await?;
+            let snap = session.snapshot().await;
             Ok((cluster, outcome, snap))
         }
-        // A broken cluster cannot be resumed, but a lab starting over may rebuild it.
-        Err(Error::Failed(_)) if fresh_start => {
-            provision::up(&state, &spec, &source, true, &progress).await
-        }
-        Err(e) => Err(e),
+        _ => Ok((cluster, outcome, snap)),
     }
 }
 
@@ -144,6 +169,9 @@ struct Runner {
     /// A consistency check passed: the test is not started again.
     consistency_done: bool,
     consistency_started_ms: u64,
+    /// A resumed lab whose cluster had to be built again, its steps so far replayed.
+    replaying: bool,
+
     last_publish: Instant,
     /// The exercise's time ran out and it was graded then.
     timed_out: bool,
@@ -180,11 +208,20 @@ pub async fn start(lab: Lab, opts: Options) -> Result<()> {
     progress.save(&opts.state)?;
 
     let (tx, mut phases) = mpsc::unbounded_channel();
+    let replay = (resuming && manifest.exercise.is_none()).then(|| Replay {
+        lab: lab.clone(),
+        target: progress
+            .step_index(&manifest)
+            .min(manifest.steps.len().saturating_sub(1)),
+        env: opts.env.clone(),
+    });
+    let replaying = replay.as_ref().is_some_and(|r| r.target > 0);
     let mut provisioning = tokio::spawn(provision_for(
         opts.state.clone(),
         opts.spec.clone(),
         opts.source.clone(),
         !resuming,
+        replay,
         tx,
     ));
 
@@ -218,6 +255,7 @@ pub async fn start(lab: Lab, opts: Options) -> Result<()> {
         consistency: None,
         consistency_done: false,
         consistency_started_ms: 0,
+        replaying,
         last_publish: Instant::now(),
         timed_out: false,
         spinner: 0,
@@ -257,7 +295,7 @@ pub async fn start(lab: Lab, opts: Options) -> Result<()> {
     while !runner.quit {
         tokio::select! {
             Some(input) = reader.rx.recv() => runner.input(input, &mut reader).await,
-            Some(p) = phases.recv() => runner.cluster_status = Some(phase_text(p)),
+            Some(p) = phases.recv() => runner.cluster_status = Some(p.text()),
             r = &mut provisioning, if !provisioned => {
                 provisioned = true;
                 runner.ready(r.map_err(|e| Error::io("task", std::io::Error::other(e))).and_then(|r| r)).await;
@@ -288,20 +326,6 @@ pub async fn start(lab: Lab, opts: Options) -> Result<()> {
     match interrupted {
         Some(signal) => Err(Error::Interrupted { signal }),
         None => Ok(()),
-    }
-}
-
-fn phase_text(p: Phase) -> String {
-    match p {
-        Phase::Checking => t!("phase-checking"),
-        Phase::Starting => t!("phase-starting"),
-        Phase::Resetting => t!("phase-resetting"),
-        Phase::Meeting => t!("phase-meeting"),
-        Phase::Replicating => t!("phase-replicating"),
-        Phase::WaitingOk => t!("phase-waiting-ok"),
-        Phase::Loading => t!("phase-loading"),
-        Phase::Syncing => t!("phase-syncing"),
-        Phase::Setup => t!("phase-setup"),
     }
 }
 
@@ -469,17 +493,30 @@ impl Runner {
                         self.cluster_status = None;
                         let note = match outcome {
                             UpOutcome::Reused => t!("start-cluster-reused"),
+                            _ if self.replaying => t!(
+                                "start-cluster-replayed",
+                                secs = secs,
+                                step = self.step_title(self.current_index())
+                            ),
                             _ => t!("start-cluster-ready", secs = secs),
                         };
                         // Under the slide, where a redraw keeps it.
                         self.extra = vec![format!("{} {note}", style("✓").green())];
 
+                        if self.manifest.exercise.is_some() && outcome != UpOutcome::Reused {
+                            // Built again (the student's changes are gone with the old
+                            // nodes): the criteria compare with the new nodes' start.
+                            if self.progress.baseline.is_some() {
+                                self.progress.baseline = Some(snap.clone());
+                            }
+                        }
                         if self.manifest.exercise.is_some() && self.progress.baseline.is_none() {
                             // What the exercise's criteria compare with.
                             self.progress.baseline = Some(snap.clone());
                             self.progress.started_ms = now_ms();
                         }
-                        if self.progress.step_start.is_none() {
+                        // A new cluster has new node ids: the step starts on it.
+                        if self.progress.step_start.is_none() || outcome != UpOutcome::Reused {
                             self.progress.step_start = Some(snap);
                         }
                         let _ = self.progress.save(&self.state);

@@ -68,6 +68,40 @@ fn cluster_ok() {
     );
 }
 
+/// The course's cluster with 127.0.158.101:6379 down, its peers flagging it with `flag`.
+fn b_down(flag: &str) -> ClusterState {
+    let mut s = course_state();
+    let b = s.nodes.remove(1);
+    s.unreachable.push(crate::cluster::state::Unreachable {
+        addr: b.addr.clone(),
+        reason: crate::cluster::conn::ConnError::Refused,
+    });
+    for n in &mut s.nodes {
+        for l in n.view.iter_mut().filter(|l| l.id == "b6379") {
+            l.flags = vec!["master".into(), flag.into()];
+        }
+    }
+    s
+}
+
+#[test]
+fn cluster_ok_with_a_node_down() {
+    // Not yet accounted for: suspected only.
+    assert_eq!(
+        eval(Check::ClusterOk, &b_down("fail?")).unwrap(),
+        "these nodes do not report cluster_state:ok: 127.0.158.101:6379"
+    );
+    // Every live node marked it FAIL and reports ok: the cluster carries on without it.
+    assert_eq!(eval(Check::ClusterOk, &b_down("fail")), None);
+    // ...but a live node that still reports fail is named.
+    let mut s = b_down("fail");
+    s.nodes[0].info.state_ok = false;
+    assert_eq!(
+        eval(Check::ClusterOk, &s).unwrap(),
+        "these nodes do not report cluster_state:ok: 127.0.158.100:6379"
+    );
+}
+
 #[test]
 fn slots_covered() {
     assert_eq!(eval(Check::SlotsCovered, &course_state()), None);
