@@ -23,7 +23,7 @@ pub fn main() -> ExitCode {
     let matches = match cli::command().try_get_matches_from(&args) {
         Ok(m) => m,
         Err(e) if e.use_stderr() => {
-            eprint!("{}", cli::render_error(&e));
+            crate::errout!("{}", cli::render_error(&e));
             return ExitCode::from(exit::USAGE);
         }
         Err(e) => {
@@ -48,7 +48,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::from(exit::OK),
         Err(e) => {
-            eprintln!("{}: {}", style(t!("error-prefix")).red().bold(), e);
+            crate::errln!("{}: {}", style(t!("error-prefix")).red().bold(), e);
             ExitCode::from(e.exit_code())
         }
     }

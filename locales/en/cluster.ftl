@@ -133,6 +133,7 @@ down-done = Stopped { $count } nodes{ $killed ->
     [0] {""}
    *[other] {" "}({ $killed } had to be killed)
 } and removed their files.
+down-private = Also stopped { $count } nodes left by an interrupted `lab test` or `lab bench`.
 down-nothing = No cluster was running.
 down-forgot-remote = Forgot the cluster given with --nodes; its nodes are not ours to stop, so they keep running.
 seen-unknown = unknown

@@ -133,6 +133,7 @@ down-done = Detenidos { $count } nodos{ $killed ->
     [0] {""}
    *[other] {" "}({ $killed } hubo que matarlos)
 } y borrados sus ficheros.
+down-private = Detenidos también { $count } nodos que dejó un `lab test` o `lab bench` interrumpido.
 down-nothing = No había ningún cluster en marcha.
 down-forgot-remote = Olvidado el cluster indicado con --nodes; sus nodos no son nuestros, así que siguen en marcha.
 seen-unknown = desconocido

@@ -11,6 +11,7 @@ pub mod health;
 pub mod inspect;
 pub mod local;
 pub mod parse;
+pub mod private;
 pub mod process;
 pub mod provision;
 pub mod server;

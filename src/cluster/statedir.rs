@@ -81,7 +81,7 @@ impl StateDir {
         match Flock::lock(f, FlockArg::LockExclusiveNonblock) {
             Ok(l) => Ok(l),
             Err((f, _)) => {
-                eprintln!("{}", msg!("cluster-waiting-for-lock").text());
+                crate::errln!("{}", msg!("cluster-waiting-for-lock").text());
                 Flock::lock(f, FlockArg::LockExclusive)
                     .map_err(|(_, e)| Error::io(&path, std::io::Error::from(e)))
             }

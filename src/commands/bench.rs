@@ -11,6 +11,7 @@ use console::style;
 use super::common;
 use crate::cli::{BenchArgs, BenchWhat};
 use crate::cluster::form::Quiet;
+use crate::cluster::private::{self, Private};
 use crate::cluster::provision::{self, Source, Spec};
 use crate::cluster::statedir::StateDir;
 use crate::config::Config;
@@ -85,7 +86,7 @@ pub fn print(figures: &[Figure]) {
             f.target.clone().unwrap_or_else(|| "-".into()),
         ]);
     }
-    print!("{}", table.render());
+    crate::out!("{}", table.render());
 }
 
 pub fn run(config: &Config, args: &BenchArgs) -> Result<()> {
@@ -95,21 +96,18 @@ pub fn run(config: &Config, args: &BenchArgs) -> Result<()> {
     } else {
         config.base_ip
     };
-    let tmp = tempdir()?;
-    let state = StateDir {
-        root: tmp.path.clone(),
-    };
-    let result = rt.block_on(async {
+    rt.block_on(private::sweep(&config.state));
+    let private = Private::create(&config.state, "bench")?;
+    let state = private.state.clone();
+    // Whatever happens, `run` leaves nothing running.
+    let figures = rt.block_on(private.run(async {
         match args.what {
             BenchWhat::Provision => provision_figures(config, &state, base_ip, args.runs).await,
             BenchWhat::Failover => failover_figures(config, &state, base_ip, args.runs).await,
             BenchWhat::Consistency => consistency_figures(config, &state, base_ip, args.runs).await,
         }
-    });
-    // Whatever happened, leave nothing running.
-    rt.block_on(provision::down(&state)).ok();
-    let figures = result?;
-    println!(
+    }))?;
+    crate::outln!(
         "{}",
         t!(
             "bench-machine",
@@ -118,23 +116,6 @@ pub fn run(config: &Config, args: &BenchArgs) -> Result<()> {
     );
     print(&figures);
     Ok(())
-}
-
-/// A temporary directory removed on drop (the state of a benchmark's cluster).
-struct TempDir {
-    path: std::path::PathBuf,
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
-fn tempdir() -> Result<TempDir> {
-    let path = std::env::temp_dir().join(format!("lab-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
-    Ok(TempDir { path })
 }
 
 async fn provision_figures(

@@ -26,7 +26,7 @@ pub fn run(config: &Config, args: &LabCheckArgs) -> Result<()> {
         .and_then(|s| manifest.step(s))
         .cloned()
     else {
-        println!("{}", t!("check-lab-finished", lab = manifest.id.as_str()));
+        crate::outln!("{}", t!("check-lab-finished", lab = manifest.id.as_str()));
         return Ok(());
     };
     let title = step
@@ -38,7 +38,7 @@ pub fn run(config: &Config, args: &LabCheckArgs) -> Result<()> {
         progress.pass_current(&manifest);
         progress.step_start = Some(rt.block_on(session.snapshot()));
         progress.save(&config.state)?;
-        println!(
+        crate::outln!(
             "{} {}",
             style("✓").green().bold(),
             t!("check-read-step", title = title.as_str())
@@ -67,24 +67,24 @@ pub fn run(config: &Config, args: &LabCheckArgs) -> Result<()> {
                     .cloned()
                     .unwrap_or_else(|| s.id.clone())
             });
-        println!(
+        crate::outln!(
             "{} {}",
             style("✓").green().bold(),
             t!("check-passed", title = title.as_str())
         );
         match next {
-            Some(n) => println!("  {}", t!("check-next", title = n)),
-            None => println!("  {}", t!("check-lab-finished", lab = manifest.id.as_str())),
+            Some(n) => crate::outln!("  {}", t!("check-next", title = n)),
+            None => crate::outln!("  {}", t!("check-lab-finished", lab = manifest.id.as_str())),
         }
         return Ok(());
     }
-    println!(
+    crate::outln!(
         "{} {}",
         style("✗").red().bold(),
         t!("check-failed-step", title = title.as_str())
     );
     for f in outcome.failures() {
-        println!("  - {}", f.text());
+        crate::outln!("  - {}", f.text());
     }
     if let Some(st) = &start {
         let situation = Situation {
@@ -98,7 +98,7 @@ pub fn run(config: &Config, args: &LabCheckArgs) -> Result<()> {
             node_timeout_ms: manifest.topology.node_timeout_ms,
         };
         for a in diagnose::diagnose(&situation) {
-            println!("  {} {}", style("!").yellow().bold(), a.text());
+            crate::outln!("  {} {}", style("!").yellow().bold(), a.text());
         }
     }
     Err(Error::Failed(msg!("check-not-yet")))

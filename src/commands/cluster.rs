@@ -73,7 +73,7 @@ async fn up(config: &Config, args: &UpArgs) -> Result<()> {
     let line = match outcome {
         UpOutcome::Created { shared_loopback } => {
             if shared_loopback {
-                eprintln!(
+                crate::errln!(
                     "{} {}",
                     style("!").yellow().bold(),
                     t!(
@@ -98,9 +98,9 @@ async fn up(config: &Config, args: &UpArgs) -> Result<()> {
             summary = summary
         ),
     };
-    println!("{} {line}", style("✓").green().bold());
+    crate::outln!("{} {line}", style("✓").green().bold());
     if let Some(first) = cluster.members.first() {
-        println!(
+        crate::outln!(
             "  {}",
             t!("cluster-next", addr = first.target.addr.to_string())
         );
@@ -114,7 +114,7 @@ async fn status(config: &Config, args: &StatusArgs) -> Result<()> {
     if args.json {
         let json = serde_json::to_string_pretty(&state)
             .map_err(|e| Error::io("json", std::io::Error::other(e)))?;
-        println!("{json}");
+        crate::outln!("{json}");
         return Ok(());
     }
     // Local nodes can also be seen from outside: paused or not running at all.
@@ -214,13 +214,13 @@ async fn status(config: &Config, args: &StatusArgs) -> Result<()> {
     for (_, r) in rows {
         table.row(r);
     }
-    print!("{}", table.render());
+    crate::out!("{}", table.render());
     let issues = problems(&state);
     if issues.is_empty() {
-        println!("{} {}", style("✓").green(), t!("status-healthy"));
+        crate::outln!("{} {}", style("✓").green(), t!("status-healthy"));
     } else {
         for p in &issues {
-            println!("{} {}", style("✗").red(), p.msg().text());
+            crate::outln!("{} {}", style("✗").red(), p.msg().text());
         }
     }
     Ok(())
@@ -266,7 +266,7 @@ async fn check(config: &Config, args: &CheckArgs) -> Result<()> {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     };
 
-    print!("{report}");
+    crate::out!("{report}");
     if errors > 0 {
         return Err(Error::Failed(msg!("check-failed", count = errors)));
     }
@@ -467,13 +467,14 @@ fn slot_list(s: &crate::cluster::slots::SlotSet) -> String {
 async fn down(config: &Config) -> Result<()> {
     let had = config.state.record()?.is_some() || config.state.nodes_dir().exists();
     let report = provision::down(&config.state).await?;
+    common::sweep_private(config).await;
     let stopped = report.shut_down + report.killed;
     if report.forgot_remote {
-        println!("{} {}", style("✓").green().bold(), t!("down-forgot-remote"));
+        crate::outln!("{} {}", style("✓").green().bold(), t!("down-forgot-remote"));
     } else if stopped == 0 && !had {
-        println!("{}", t!("down-nothing"));
+        crate::outln!("{}", t!("down-nothing"));
     } else {
-        println!(
+        crate::outln!(
             "{} {}",
             style("✓").green().bold(),
             t!("down-done", count = stopped, killed = report.killed)

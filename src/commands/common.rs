@@ -9,7 +9,8 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::lab::Lab;
 use crate::lab::lint::lint;
-use crate::msg;
+use crate::{msg, t};
+use console::style;
 
 /// The lab the default cluster is made for: the course's layout.
 pub const DEFAULT_LAB: &str = "manual-failover";
@@ -159,5 +160,17 @@ pub fn solution_env(config: &Config) -> crate::runner::solution::Env {
         labs_dir: Some(config.catalog.dir.clone()),
         redis_server: config.redis_server.clone(),
         password: None,
+    }
+}
+
+/// Stops what an interrupted `lab test` or `lab bench` left on this state directory, and says so.
+pub async fn sweep_private(config: &Config) {
+    let stopped = crate::cluster::private::sweep(&config.state).await;
+    if stopped > 0 {
+        crate::outln!(
+            "{} {}",
+            style("✓").green().bold(),
+            t!("down-private", count = stopped)
+        );
     }
 }

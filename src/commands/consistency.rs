@@ -54,7 +54,7 @@ pub fn run(config: &Config, args: &ConsistencyArgs) -> Result<()> {
     let report = rt.block_on(async {
         let running = consistency::start(opts).await?;
         if !args.json {
-            println!(
+            crate::outln!(
                 "{}",
                 t!(
                     "cons-started",
@@ -73,7 +73,7 @@ pub fn run(config: &Config, args: &ConsistencyArgs) -> Result<()> {
             tokio::select! {
                 _ = tick.tick() => {
                     if !args.json {
-                        println!("{}", live_line(&running.live()));
+                        crate::outln!("{}", live_line(&running.live()));
                     }
                     if running.is_finished() || duration.is_some_and(|d| started.elapsed() >= d) {
                         break;
@@ -88,10 +88,10 @@ pub fn run(config: &Config, args: &ConsistencyArgs) -> Result<()> {
     if args.json {
         let json = serde_json::to_string_pretty(&report)
             .map_err(|e| Error::io("json", std::io::Error::other(e)))?;
-        println!("{json}");
+        crate::outln!("{json}");
     } else {
         for line in summary(&report) {
-            println!("{line}");
+            crate::outln!("{line}");
         }
     }
     if report.passed() {

@@ -72,7 +72,7 @@ pub fn run(config: &Config, args: &ExportArgs) -> Result<()> {
             let (_, deck) = lab
                 .deck(config.lang)
                 .ok_or_else(|| Error::Usage(msg!("show-no-slides", lab = lab.id.as_str())))?;
-            print!("{}", export(&lab, deck, &layout)?);
+            crate::out!("{}", export(&lab, deck, &layout)?);
         }
         Some(dir) => {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -84,7 +84,7 @@ pub fn run(config: &Config, args: &ExportArgs) -> Result<()> {
                 };
                 let path: &Path = &dir.join(name);
                 crate::fsutil::write_atomic(path, export(&lab, deck, &layout)?.as_bytes())?;
-                println!(
+                crate::outln!(
                     "{} {}",
                     style("✓").green(),
                     t!("export-written", path = path.display().to_string())

@@ -89,10 +89,10 @@ pub fn run(config: &Config, args: &GradeArgs) -> Result<()> {
         crate::fsutil::write_atomic(out, saved.json.as_bytes())?;
     }
     if args.json {
-        println!("{}", saved.json);
+        crate::outln!("{}", saved.json);
     } else {
-        print!("{}", grading::table(&g));
-        println!(
+        crate::out!("{}", grading::table(&g));
+        crate::outln!(
             "{}",
             style(t!("grade-saved", path = saved.path.display().to_string())).dim()
         );
@@ -114,7 +114,7 @@ fn verify(args: &GradeArgs, file: &std::path::Path) -> Result<()> {
         ))
     })?;
     let key = key(args)?;
-    let ok = |m: String| println!("{} {m}", style("✓").green().bold());
+    let ok = |m: String| crate::outln!("{} {m}", style("✓").green().bold());
     match (report::verify(&report, key.as_deref()), key.is_some()) {
         (Verdict::Authentic, _) => {
             ok(t!(

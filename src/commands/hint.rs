@@ -26,7 +26,7 @@ pub fn run(config: &Config, args: &LabArg) -> Result<()> {
         (Some(ex), _) => (manifest.id.clone(), ex.hints.clone()),
         (None, Some(step)) => (step.id.clone(), step.hints.clone()),
         (None, None) => {
-            println!("{}", t!("check-lab-finished", lab = lab.id.as_str()));
+            crate::outln!("{}", t!("check-lab-finished", lab = lab.id.as_str()));
             return Ok(());
         }
     };
@@ -36,7 +36,7 @@ pub fn run(config: &Config, args: &LabArg) -> Result<()> {
         .cloned()
         .unwrap_or_default();
     if hints.is_empty() {
-        println!("{}", t!("start-no-hints"));
+        crate::outln!("{}", t!("start-no-hints"));
         return Ok(());
     }
     let n = (progress.hints_used(&key) + 1).min(hints.len());
@@ -52,7 +52,7 @@ pub fn run(config: &Config, args: &LabArg) -> Result<()> {
         let text = renderer
             .render(&h.value)
             .unwrap_or_else(|_| h.value.clone());
-        println!(
+        crate::outln!(
             "{} {text}",
             style(t!("start-hint", n = i + 1, total = hints.len()))
                 .cyan()

@@ -26,7 +26,7 @@ pub fn print_diagnostic(d: &Diagnostic) {
         Severity::Error => style(t!("lint-error")).red().bold(),
         Severity::Warning => style(t!("lint-warning")).yellow().bold(),
     };
-    eprintln!(
+    crate::errln!(
         "{}:{}: {}: {}",
         display_path(&d.path),
         d.pos,
@@ -68,9 +68,9 @@ pub fn run(config: &Config, args: &LintArgs) -> Result<()> {
             steps = steps
         );
         if e == 0 {
-            println!("{} {summary}", style("✓").green());
+            crate::outln!("{} {summary}", style("✓").green());
         } else {
-            println!("{} {summary}", style("✗").red());
+            crate::outln!("{} {summary}", style("✗").red());
         }
         errors += e;
     }

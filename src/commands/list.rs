@@ -10,7 +10,7 @@ use crate::t;
 pub fn run(config: &Config) -> Result<()> {
     let ids = config.catalog.ids();
     if ids.is_empty() {
-        println!(
+        crate::outln!(
             "{}",
             t!("list-empty", dir = config.catalog.dir.display().to_string())
         );
@@ -35,7 +35,7 @@ pub fn run(config: &Config) -> Result<()> {
         };
         let pad_id = id_width - lab.id.chars().count();
         let pad_title = title_width - console::measure_text_width(title);
-        println!(
+        crate::outln!(
             "{}{}  {}{}  {}  {}",
             style(&lab.id).bold(),
             " ".repeat(pad_id),

@@ -65,7 +65,7 @@ pub fn run(config: &Config, args: &NodeArgs) -> Result<()> {
             let _ = redis::cmd("SHUTDOWN").query_async::<()>(&mut c).await;
             Ok::<_, Error>(())
         })?;
-        println!(
+        crate::outln!(
             "{} {}",
             style("✓").green().bold(),
             t!("node-stopped-remote", node = addr.to_string())
@@ -92,7 +92,7 @@ pub fn run(config: &Config, args: &NodeArgs) -> Result<()> {
                 Fault::Resume => t!("node-resumed", node = node_s),
                 Fault::Start => t!("node-started", node = node_s, pid = pid),
             };
-            println!("{} {text}", style("✓").green().bold());
+            crate::outln!("{} {text}", style("✓").green().bold());
             Ok(())
         }
         Err(FaultError::NotRunning) if fault == Fault::Start => Err(Error::Environment(msg!(

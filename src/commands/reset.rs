@@ -73,7 +73,7 @@ pub fn run(config: &Config, args: &ResetArgs) -> Result<()> {
         how = t!("reset-and-replayed", how = how, count = replayed);
     }
 
-    println!(
+    crate::outln!(
         "{} {}",
         style("✓").green().bold(),
         t!(

@@ -16,7 +16,7 @@ pub fn run(config: &Config, args: &ShowArgs) -> Result<()> {
         return Err(Error::Usage(msg!("show-no-slides", lab = lab.id.as_str())));
     };
     if !lang.is_empty() && lang != config.lang.code() {
-        eprintln!(
+        crate::errln!(
             "{}",
             t!(
                 "show-language-fallback",
@@ -54,6 +54,6 @@ pub fn run(config: &Config, args: &ShowArgs) -> Result<()> {
         out.push_str(&rendered.text);
         out.push('\n');
     }
-    print!("{out}");
+    crate::out!("{out}");
     Ok(())
 }

@@ -65,9 +65,9 @@ pub fn run(config: &Config) -> Result<()> {
         ]);
     }
     if any {
-        print!("{}", table.render());
+        crate::out!("{}", table.render());
     } else {
-        println!("{}", t!("status-no-progress"));
+        crate::outln!("{}", t!("status-no-progress"));
     }
     match config.state.record()? {
         Some(r) => {
@@ -82,7 +82,7 @@ pub fn run(config: &Config) -> Result<()> {
             } else {
                 style(t!("status-cluster-unhealthy")).red().to_string()
             };
-            println!(
+            crate::outln!(
                 "{}",
                 t!(
                     "status-cluster",
@@ -93,7 +93,7 @@ pub fn run(config: &Config) -> Result<()> {
                 )
             );
         }
-        None => println!("{}", t!("status-no-cluster")),
+        None => crate::outln!("{}", t!("status-no-cluster")),
     }
     Ok(())
 }

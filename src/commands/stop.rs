@@ -16,14 +16,16 @@ pub fn run(config: &Config) -> Result<()> {
         .map(|r| r.lab)
         .filter(|l| !l.is_empty());
     let report = rt.block_on(provision::down(&config.state))?;
+    rt.block_on(common::sweep_private(config));
+
     let stopped = report.shut_down + report.killed;
     match lab {
-        Some(lab) => println!(
+        Some(lab) => crate::outln!(
             "{} {}",
             style("✓").green().bold(),
             t!("stop-done", lab = lab.as_str(), count = stopped)
         ),
-        None => println!("{}", t!("down-nothing")),
+        None => crate::outln!("{}", t!("down-nothing")),
     }
     Ok(())
 }

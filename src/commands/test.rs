@@ -5,8 +5,9 @@ use console::style;
 use super::common;
 use super::progress::Spinner;
 use crate::cli::TestArgs;
+use crate::cluster::private::{self, Private};
 use crate::cluster::provision::{self, Source};
-use crate::cluster::statedir::StateDir;
+
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::lab::manifest::{Step, StepKind};
@@ -33,20 +34,20 @@ struct Printer;
 impl Reporter for Printer {
     fn consistency(&self, report: &crate::consistency::Report) {
         for line in crate::runner::consistency::summary(report) {
-            println!("    {line}");
+            crate::outln!("    {line}");
         }
     }
 
     fn running(&self, step: &Step, line: &str) {
-        println!("  {} {}  {}", style("▶").cyan(), step.id, style(line).dim());
+        crate::outln!("  {} {}  {}", style("▶").cyan(), step.id, style(line).dim());
     }
 
     fn finished(&self, r: &StepReport) {
         match &r.result {
             Ok(_) if r.kind == StepKind::Read => {
-                println!("{} {} ({})", style("·").dim(), r.step, kind_word(r.kind))
+                crate::outln!("{} {} ({})", style("·").dim(), r.step, kind_word(r.kind))
             }
-            Ok(d) => println!(
+            Ok(d) => crate::outln!(
                 "{} {} ({}) {}",
                 style("✓").green().bold(),
                 r.step,
@@ -54,14 +55,14 @@ impl Reporter for Printer {
                 style(format!("{:.2} s", d.as_secs_f64())).dim()
             ),
             Err(why) => {
-                println!(
+                crate::outln!(
                     "{} {} ({})",
                     style("✗").red().bold(),
                     r.step,
                     kind_word(r.kind)
                 );
                 for w in why {
-                    println!("    {}", w.text());
+                    crate::outln!("    {}", w.text());
                 }
             }
         }
@@ -83,8 +84,10 @@ pub fn run(config: &Config, args: &TestArgs) -> Result<()> {
     } else {
         config.base_ip
     };
-    let dir = std::env::temp_dir().join(format!("lab-test-{}-{}", lab.id, std::process::id()));
-    let state = StateDir { root: dir.clone() };
+    rt.block_on(private::sweep(&config.state));
+    let private = Private::create(&config.state, &format!("test-{}", lab.id))?;
+    let state = private.state.clone();
+    let dir = state.root.clone();
     let spec = common::spec(&lab);
     let source = Source::Local {
         server: crate::cluster::server::locate(config.redis_server.as_deref())?,
@@ -92,7 +95,7 @@ pub fn run(config: &Config, args: &TestArgs) -> Result<()> {
         shared_port: config.shared_port,
         shared_loopback: config.shared_loopback,
     };
-    println!(
+    crate::outln!(
         "{}",
         t!(
             "test-start",
@@ -100,7 +103,7 @@ pub fn run(config: &Config, args: &TestArgs) -> Result<()> {
             lang = config.lang.code()
         )
     );
-    let result = rt.block_on(async {
+    let result = rt.block_on(private.run(async {
         let spinner = Spinner::new(config.quiet);
         let up = provision::up(&state, &spec, &source, true, &spinner).await;
         spinner.finish();
@@ -118,9 +121,7 @@ pub fn run(config: &Config, args: &TestArgs) -> Result<()> {
             )));
         }
         Ok::<_, Error>(Tested::Steps(test::run(&session, &env, &Printer).await))
-    });
-    rt.block_on(provision::down(&state)).ok();
-    let _ = std::fs::remove_dir_all(&dir);
+    }));
     let reports = match result? {
         Tested::Steps(r) => r,
         Tested::Exercise(r) => return exercise_result(&r, &args.lab),
@@ -143,12 +144,12 @@ pub fn run(config: &Config, args: &TestArgs) -> Result<()> {
         };
         table.row(vec![r.step.clone(), kind_word(r.kind), mark, time]);
     }
-    println!();
-    print!("{}", table.render());
+    crate::outln!();
+    crate::out!("{}", table.render());
     if reports.iter().any(|r| r.result.is_err()) {
         return Err(Error::Failed(msg!("test-failed", lab = args.lab.as_str())));
     }
-    println!(
+    crate::outln!(
         "{} {}",
         style("✓").green().bold(),
         t!(
@@ -167,7 +168,7 @@ enum Tested {
 
 fn exercise_result(r: &test::ExerciseReport, lab: &str) -> Result<()> {
     let u = &r.unsolved;
-    println!(
+    crate::outln!(
         "{} {}",
         if u.passed {
             style("✗").red().bold()
@@ -184,7 +185,7 @@ fn exercise_result(r: &test::ExerciseReport, lab: &str) -> Result<()> {
     );
     if let Some(s) = &r.solved {
         let full = s.points == s.max_points;
-        println!(
+        crate::outln!(
             "{} {}",
             if full {
                 style("✓").green().bold()
@@ -199,13 +200,13 @@ fn exercise_result(r: &test::ExerciseReport, lab: &str) -> Result<()> {
                 secs = format!("{:.2}", r.took.as_secs_f64())
             )
         );
-        print!("{}", crate::runner::grading::table(s));
+        crate::out!("{}", crate::runner::grading::table(s));
     }
     for p in &r.problems {
-        println!("    {}", p.text());
+        crate::outln!("    {}", p.text());
     }
     if r.passed() {
-        println!(
+        crate::outln!(
             "{} {}",
             style("✓").green().bold(),
             t!("test-exercise-passed", lab = lab)

@@ -121,6 +121,14 @@ impl Renderer {
             });
         }
         {
+            // Redis's default cluster bus port, which every node of ours uses.
+            let resolve = resolve.clone();
+            env.add_function("bus_port", move |h: String, p: u16| {
+                resolve(&h, p).map(|a| u32::from(a.port) + 10000)
+            });
+        }
+
+        {
             let layout = layout.clone();
             env.add_function("host", move |h: String| {
                 layout.host(&h).map(str::to_string).ok_or_else(|| {
@@ -225,6 +233,12 @@ mod tests {
             "127.0.158.101:6379"
         );
         assert_eq!(r.render("{{ prefix }}user:1000").unwrap(), "mf:user:1000");
+        assert_eq!(
+            r.render("{{ node('c', 6380) }}@{{ bus_port('c', 6380) }}")
+                .unwrap(),
+            "127.0.158.102:6380@16380"
+        );
+
         assert_eq!(
             r.render("{{ node_id('a', 6379) }}").unwrap(),
             "<node-id-of-127.0.158.100:6379>"

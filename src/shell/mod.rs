@@ -377,10 +377,10 @@ pub async fn repl(start: Target, history: Option<PathBuf>) -> Result<()> {
     let reader = std::thread::spawn(move || read_lines(interactive, history, prompt_rx, line_tx));
 
     if interactive {
-        println!("{}", t!("shell-welcome", addr = session.node().to_string()));
+        crate::outln!("{}", t!("shell-welcome", addr = session.node().to_string()));
         let node = session.node().clone();
         if let Err(f) = session.connection(&node).await {
-            print!("{}", f.line());
+            crate::out!("{}", f.line());
         }
     }
 
@@ -487,7 +487,7 @@ fn read_lines(
             None => {
                 if interactive {
                     // The editor could not start: a bare prompt still says where we are.
-                    print!("{prompt}");
+                    crate::out!("{prompt}");
                     let _ = std::io::stdout().flush();
                 }
                 read_plain(&mut stdin)

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use super::{Lab, lab};
 
 /// Loopback ranges in use, one per test, so no two tests share an address:
-/// tests/cluster.rs 11-24, tests/runner.rs 30-49, tests/consistency.rs 50-59,
+/// tests/cluster.rs 11-24 and 26-29, tests/runner.rs 30-49, tests/consistency.rs 50-59,
 /// tests/shell.rs 25, tests/exercises.rs 60-69, tests/labs.rs 70-89.
 pub struct Env {
     pub state: tempfile::TempDir,

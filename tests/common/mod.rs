@@ -73,6 +73,24 @@ impl Lab {
             .expect("the lab binary starts")
     }
 
+    /// Runs the command with its stdout already closed by the reader, like `lab … | head -0`.
+    pub fn run_into_closed_pipe(mut self) -> Run {
+        let mut child = self
+            .cmd
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the lab binary starts");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("the lab binary runs");
+        Run {
+            code: out.status.code(),
+            stdout: String::new(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     pub fn run(mut self) -> Run {
         let out: Output = self.cmd.output().expect("the lab binary runs");
         Run {
