@@ -112,7 +112,7 @@ pub struct ConsistencyArgs {
     pub nodes: NodesArg,
     #[arg(long, value_name = "TIME")]
     pub duration: Option<String>,
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    #[arg(long, value_name = "N", default_value_t = crate::consistency::DEFAULT_KEYS)]
     pub keys: u64,
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub workers: usize,
@@ -319,9 +319,14 @@ fn localize(cmd: ClapCommand, path: &str, shown: &str, root: bool) -> ClapComman
         let help = text(&arg_id(path, &id));
         let options = text("help-heading-options");
         let arguments = text("help-heading-arguments");
+        let globals = text("help-heading-global");
         cmd = cmd.mut_arg(id, |a| {
+            // Global options come last in every subcommand's help, under their own heading,
+            // so what the subcommand itself takes is read first.
             let heading = if a.is_positional() {
                 arguments
+            } else if a.is_global_set() {
+                globals
             } else {
                 options
             };
@@ -478,6 +483,7 @@ pub fn message_ids() -> Vec<String> {
         "help-heading-commands".into(),
         "help-heading-options".into(),
         "help-heading-arguments".into(),
+        "help-heading-global".into(),
         "help-value-command".into(),
         "help-value-options".into(),
         "arg-help".into(),

@@ -27,7 +27,7 @@ verify-roles-not-paired = { $a } and { $b } were not master and replica of each 
 verify-roles-swapped = expected { $replica } to take over from its master { $master }; { $actual }
 verify-consistency-not-running = no consistency test is running for this step
 verify-consistency-lost = the consistency test lost { $lost } acknowledged writes (at most { $allowed } allowed)
-verify-consistency-no-failover = the consistency test made { $writes } writes but no slot it wrote to changed owner: no failover happened while it ran
+verify-consistency-no-failover = the consistency test made { $writes } writes but no slot it wrote to changed master while it ran (no failover, no resharding)
 
 diagnose-wrong-replica = { $promoted } took over from { $master }, but this step wants { $expected } promoted. Undo it by failing back once every node knows of the change (a few seconds: until then { $promoted } ignores its new replica and the failover times out; `lab cluster check` says when all nodes agree): { $undo }
 diagnose-sent-to-master = { $node } is a master, so it refused CLUSTER FAILOVER ("You should send CLUSTER FAILOVER to a replica"). Send it to the replica { $replica }: { $command }

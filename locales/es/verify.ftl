@@ -27,7 +27,7 @@ verify-roles-not-paired = { $a } y { $b } no eran maestro y réplica el uno del 
 verify-roles-swapped = se esperaba que { $replica } sustituyera a su maestro { $master }; { $actual }
 verify-consistency-not-running = no hay ninguna prueba de consistencia en marcha en este paso
 verify-consistency-lost = la prueba de consistencia ha perdido { $lost } escrituras confirmadas (se permiten { $allowed } como mucho)
-verify-consistency-no-failover = la prueba de consistencia ha hecho { $writes } escrituras pero ningún slot en el que escribía ha cambiado de dueño: no ha habido failover mientras se ejecutaba
+verify-consistency-no-failover = la prueba de consistencia ha hecho { $writes } escrituras pero ningún slot en el que escribía ha cambiado de maestro mientras se ejecutaba (ni failover ni resharding)
 
 diagnose-wrong-replica = { $promoted } ha sustituido a { $master }, pero este paso quiere promocionar { $expected }. Deshazlo volviendo atrás cuando todos los nodos conozcan el cambio (unos segundos: hasta entonces { $promoted } ignora a su nueva réplica y el failover caduca; `lab cluster check` dice cuándo coinciden todos): { $undo }
 diagnose-sent-to-master = { $node } es un maestro, así que ha rechazado CLUSTER FAILOVER ("You should send CLUSTER FAILOVER to a replica"). Envíalo a la réplica { $replica }: { $command }

@@ -92,7 +92,28 @@ pub enum Source {
     Remote { targets: Vec<Target> },
 }
 
+impl Source {
+    /// The addresses this source will give the lab's nodes, known before any node runs (for
+    /// slides shown while the cluster starts). A local cluster that has to fall back to a
+    /// shared 127.0.0.1 gets other ports; the slides follow once it is up.
+    pub fn layout(&self, topo: &Topology) -> Option<Layout> {
+        match self {
+            Source::Local {
+                shared_loopback: true,
+                shared_port,
+                ..
+            } => Some(Layout::shared_loopback(topo, *shared_port)),
+            Source::Local { base_ip, .. } => Some(Layout::local(topo, *base_ip)),
+            Source::Remote { targets } => {
+                let addrs: Vec<NodeAddr> = targets.iter().map(|t| t.addr.clone()).collect();
+                Layout::given(topo, &addrs)
+            }
+        }
+    }
+}
+
 /// A cluster to talk to: its record and how to reach each node.
+
 #[derive(Clone, Debug)]
 pub struct Cluster {
     pub record: ClusterRecord,

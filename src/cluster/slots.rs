@@ -202,18 +202,27 @@ impl serde::Serialize for SlotSet {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SlotSet {
+impl std::str::FromStr for SlotSet {
+    type Err = String;
+
     /// The form `Display` writes: `0-5960,6000`, or `-` for none.
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SlotSet, D::Error> {
-        let s = String::deserialize(d)?;
+    fn from_str(s: &str) -> Result<SlotSet, String> {
         let mut set = SlotSet::new();
         for part in s.split(',').filter(|p| !p.is_empty() && *p != "-") {
             let r: SlotRange = part
                 .parse()
-                .map_err(|_| serde::de::Error::custom(format!("not a slot range: {part}")))?;
+                .map_err(|_| format!("not a slot range: {part}"))?;
             set.insert_range(r);
         }
         Ok(set)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SlotSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SlotSet, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
     }
 }
 

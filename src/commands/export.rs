@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::lab::Lab;
 use crate::lab::slides::Deck;
-use crate::lab::topology::{DEFAULT_LOCAL_BASE, Layout};
+use crate::lab::topology::Layout;
 use crate::{msg, t};
 
 /// One deck, rendered for a layout, its step markers removed.
@@ -63,7 +63,7 @@ pub fn run(config: &Config, args: &ExportArgs) -> Result<()> {
         })?
     } else {
         match args.topology {
-            TopologyArg::Local => Layout::local(&topology, DEFAULT_LOCAL_BASE),
+            TopologyArg::Local => config.local_layout(&topology),
             TopologyArg::Vagrant => Layout::vagrant(&topology),
         }
     };

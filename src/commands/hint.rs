@@ -6,7 +6,6 @@ use super::common;
 use crate::cli::LabArg;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::lab::topology::{DEFAULT_LOCAL_BASE, Layout};
 use crate::runner::progress::Progress;
 use crate::{msg, t};
 
@@ -46,7 +45,7 @@ pub fn run(config: &Config, args: &LabArg) -> Result<()> {
     // Addresses of the running cluster when there is one.
     let layout = common::session(config, lab.clone())
         .map(|s| s.layout.clone())
-        .unwrap_or_else(|_| Layout::local(&lab.topology(), DEFAULT_LOCAL_BASE));
+        .unwrap_or_else(|_| config.local_layout(&lab.topology()));
     let renderer = lab.renderer(&layout);
     for (i, h) in hints[..n].iter().enumerate() {
         let text = renderer

@@ -16,10 +16,15 @@ pub fn run(config: &Config) -> Result<()> {
         );
         return Ok(());
     }
-    let labs: Vec<Lab> = ids
+    let mut labs: Vec<Lab> = ids
         .iter()
         .filter_map(|id| Lab::load(&config.catalog.dir.join(id)).ok())
         .collect();
+    // In course order, then by id.
+    labs.sort_by_key(|l| {
+        let order = l.manifest.as_ref().and_then(|m| m.order);
+        (order.unwrap_or(u32::MAX), l.id.clone())
+    });
     let id_width = labs.iter().map(|l| l.id.chars().count()).max().unwrap_or(0);
     let titles: Vec<String> = labs.iter().map(|l| l.title(config.lang)).collect();
     let title_width = titles

@@ -3,7 +3,7 @@
 use crate::cli::{ShowArgs, TopologyArg};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::lab::topology::{DEFAULT_LOCAL_BASE, Layout};
+use crate::lab::topology::Layout;
 use crate::render::markdown::RenderStyle;
 use crate::render::slide;
 use crate::{msg, t};
@@ -27,7 +27,7 @@ pub fn run(config: &Config, args: &ShowArgs) -> Result<()> {
     }
     let topology = lab.topology();
     let layout = match args.topology {
-        TopologyArg::Local => Layout::local(&topology, DEFAULT_LOCAL_BASE),
+        TopologyArg::Local => config.local_layout(&topology),
         TopologyArg::Vagrant => Layout::vagrant(&topology),
     };
     let renderer = lab.renderer(&layout);

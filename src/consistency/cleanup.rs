@@ -2,6 +2,7 @@
 //! what killed runs left behind, and deleting the run's own keys when it stops.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use redis::aio::MultiplexedConnection;
@@ -11,15 +12,44 @@ use super::route::Route;
 use super::stats::{ErrKind, redirect};
 use crate::cluster::addr::NodeAddr;
 use crate::cluster::conn::{Auth, ConnError, Target, connect_with};
-use crate::cluster::slots::key_slot;
+use crate::cluster::slots::{SLOTS, key_slot};
 
 /// How long a heartbeat lives; it is refreshed every [`HEARTBEAT_EVERY`].
 pub(crate) const HEARTBEAT_TTL_S: u64 = 15;
 pub(crate) const HEARTBEAT_EVERY: Duration = Duration::from_secs(4);
 
-/// Counter `i` of a run: `<prefix><run-id>:<i>`, no hash tag so the keys cover every slot.
+/// Counter `i` of a run: `<prefix><run-id>:<i>{<tag>}`, the hash tag chosen so that counter `i`
+/// lives in slot `i mod 16384`: with 16384 counters every slot has one, so even a single slot
+/// moved by hand is a change the test writes through. A prefix with braces of its own would
+/// decide the slot itself, so then the name has no tag (and the keys spread by hash).
 pub(crate) fn key_name(prefix: &str, run: &str, i: u64) -> String {
-    format!("{prefix}{run}:{i}")
+    if prefix.contains(['{', '}']) {
+        return format!("{prefix}{run}:{i}");
+    }
+    let tag = &slot_tags()[(i % u64::from(SLOTS)) as usize];
+    format!("{prefix}{run}:{i}{{{tag}}}")
+}
+
+/// For each slot, the shortest decimal number whose CRC16 lands in it.
+fn slot_tags() -> &'static [String] {
+    static TAGS: OnceLock<Vec<String>> = OnceLock::new();
+    TAGS.get_or_init(|| {
+        let mut tags: Vec<Option<String>> = vec![None; usize::from(SLOTS)];
+        let mut missing = tags.len();
+        // Every slot is hit within a few hundred thousand numbers (about 2 ms).
+        for n in 0u64.. {
+            let s = n.to_string();
+            let slot = usize::from(key_slot(s.as_bytes()));
+            if tags[slot].is_none() {
+                tags[slot] = Some(s);
+                missing -= 1;
+                if missing == 0 {
+                    break;
+                }
+            }
+        }
+        tags.into_iter().map(Option::unwrap_or_default).collect()
+    })
 }
 
 pub(crate) fn heartbeat_key(prefix: &str, run: &str) -> String {
@@ -73,7 +103,15 @@ pub(crate) fn run_of<'a>(prefix: &str, key: &'a str) -> Option<&'a str> {
     if rest.starts_with("run:") {
         return None;
     }
-    let (run, i) = rest.rsplit_once(':')?;
+    let (run, tail) = rest.rsplit_once(':')?;
+    // `<i>{<tag>}`, or `<i>` alone (an untagged prefix, or a run of an earlier version).
+    let i = match tail.split_once('{') {
+        Some((i, tag)) => tag
+            .strip_suffix('}')
+            .filter(|t| t.bytes().all(|b| b.is_ascii_digit()))
+            .map(|_| i)?,
+        None => tail,
+    };
     (!i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()) && is_run_id(run)).then_some(run)
 }
 
@@ -338,12 +376,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn counter_i_lives_in_slot_i_so_16384_counters_cover_every_slot() {
+        let id = new_run_id();
+        let mut seen = vec![false; usize::from(SLOTS)];
+        for i in 0..u64::from(SLOTS) {
+            let slot = key_slot(key_name("lc:", &id, i).as_bytes());
+            assert_eq!(u64::from(slot), i);
+            seen[usize::from(slot)] = true;
+        }
+        assert!(seen.iter().all(|s| *s));
+        assert_eq!(key_slot(key_name("lc:", &id, 16384 + 5).as_bytes()), 5);
+    }
+
+    #[test]
     fn run_ids_and_key_names() {
         let id = new_run_id();
         assert!(is_run_id(&id), "{id}");
         assert_ne!(new_run_id(), new_run_id());
-        assert_eq!(key_name("lc:", &id, 7), format!("lc:{id}:7"));
-        assert_eq!(run_of("lc:", &key_name("lc:", &id, 7)), Some(id.as_str()));
+        let name = key_name("lc:", &id, 7);
+        assert!(name.starts_with(&format!("lc:{id}:7{{")), "{name}");
+        assert_eq!(run_of("lc:", &name), Some(id.as_str()));
+        // Names of an earlier version, without a tag, are still recognised as leftovers.
+        assert_eq!(run_of("lc:", &format!("lc:{id}:7")), Some(id.as_str()));
+        // A prefix with braces of its own keeps its slot: no tag added.
+        assert_eq!(key_name("l{c}:", &id, 7), format!("l{{c}}:{id}:7"));
+
         assert_eq!(run_of("lc:", &heartbeat_key("lc:", &id)), None);
         // Keys that merely share the prefix are not a run's.
         for k in [

@@ -62,7 +62,7 @@ pub struct Options {
     pub max_ops_per_sec: Option<u64>,
 }
 
-pub const DEFAULT_KEYS: u64 = 10_000;
+pub const DEFAULT_KEYS: u64 = 16_384;
 pub const DEFAULT_WORKERS: usize = 4;
 pub const DEFAULT_BATCH: usize = 500;
 pub const DEFAULT_PREFIX: &str = "lc:";
@@ -772,7 +772,7 @@ mod tests {
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["owner_changes"][0]["from"], "h:1");
         let o = Options::default();
-        assert_eq!((o.keys, o.workers, o.prefix.as_str()), (10_000, 4, "lc:"));
+        assert_eq!((o.keys, o.workers, o.prefix.as_str()), (16_384, 4, "lc:"));
         assert!(o.seeds.is_empty() && o.duration.is_none());
     }
 }

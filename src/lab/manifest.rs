@@ -104,6 +104,8 @@ pub struct Manifest {
     pub title: BTreeMap<String, String>,
     pub title_pos: Pos,
     pub summary: BTreeMap<String, String>,
+    /// Where the lab comes in the course: `lab list` sorts by it (labs without one go last).
+    pub order: Option<u32>,
     pub topology: Topology,
     pub data: Option<Dataset>,
     pub stage: Stage,
@@ -136,6 +138,8 @@ struct RawManifest {
     title: Spanned<BTreeMap<String, String>>,
     #[serde(default)]
     summary: BTreeMap<String, String>,
+    #[serde(default)]
+    order: Option<u32>,
     topology: RawTopology,
     #[serde(default)]
     data: Option<RawData>,
@@ -367,6 +371,7 @@ impl Manifest {
             title: raw.title.value.clone(),
             title_pos: cx.pos(&raw.title),
             summary: raw.summary,
+            order: raw.order,
             topology,
             data,
             stage: raw.stage,

@@ -7,7 +7,9 @@ use console::style;
 /// cluster and the student; standalone `lab consistency` runs as fast as the cluster answers.
 pub const BACKGROUND_RATE: u64 = 50_000;
 
-use crate::consistency::{Live, Report};
+use crate::cluster::addr::NodeAddr;
+use crate::cluster::slots::SlotSet;
+use crate::consistency::{Live, OwnerChange, Report};
 use crate::t;
 
 /// `12345 R (0 err) | 12340 W (2 err) | 0 lost | 1 noack | 131k ops/s`
@@ -59,30 +61,52 @@ pub fn summary(r: &Report) -> Vec<String> {
             t!("cons-summary-lost", lost = r.lost, noack = r.noack)
         ),
     ];
-    if !r.errors.is_empty() {
-        let kinds = r
-            .errors
+    // MOVED and ASK are how a cluster tells clients that a slot changed owner: expected
+    // during a failover or a resharding, so they are not listed as errors.
+    let kinds = |redirect: bool| {
+        r.errors
             .iter()
+            .filter(|(k, _)| matches!(k.as_str(), "moved" | "ask") == redirect)
             .map(|(k, n)| format!("{k} {n}"))
             .collect::<Vec<_>>()
-            .join(", ");
-        out.push(format!("  {}", t!("cons-summary-errors", kinds = kinds)));
+            .join(", ")
+    };
+    let (redirects, errors) = (kinds(true), kinds(false));
+    if !redirects.is_empty() {
+        out.push(format!(
+            "  {}",
+            t!("cons-summary-redirects", kinds = redirects)
+        ));
     }
+    if !errors.is_empty() {
+        out.push(format!("  {}", t!("cons-summary-errors", kinds = errors)));
+    }
+
     if r.owner_changes.is_empty() {
         out.push(format!("  {}", t!("cons-summary-no-failover")));
     }
-    for c in &r.owner_changes {
+    for c in owner_moves(&r.owner_changes) {
+        let at = if c.first_ms == c.last_ms {
+            format!("{:.1}", c.first_ms as f64 / 1000.0)
+        } else {
+            format!(
+                "{:.1}–{:.1}",
+                c.first_ms as f64 / 1000.0,
+                c.last_ms as f64 / 1000.0
+            )
+        };
         out.push(format!(
             "  {}",
             t!(
                 "cons-summary-failover",
-                slots = c.slots.as_str(),
+                slots = c.slots.to_string(),
                 from = c.from.to_string(),
                 to = c.to.to_string(),
-                at = format!("{:.1}", c.at_ms as f64 / 1000.0)
+                at = at
             )
         ));
     }
+
     out.push(format!(
         "  {}",
         t!(
@@ -136,4 +160,68 @@ pub fn published(state: &crate::cluster::statedir::StateDir, lab: &str) -> Optio
     crate::fsutil::read_json(&published_path(state, lab))
         .ok()
         .flatten()
+}
+
+/// Slots that went from one master to another, over one or more owner changes.
+#[derive(Debug, PartialEq)]
+struct OwnerMove {
+    slots: SlotSet,
+    from: NodeAddr,
+    to: NodeAddr,
+    first_ms: u64,
+    last_ms: u64,
+}
+
+/// Owner changes joined by (from, to), in the order they first happened: a failover is one
+/// change, but a resharding is one change per batch of slots, which would be a screenful.
+fn owner_moves(changes: &[OwnerChange]) -> Vec<OwnerMove> {
+    let mut out: Vec<OwnerMove> = vec![];
+    for c in changes {
+        let slots: SlotSet = c.slots.parse().unwrap_or_default();
+        match out.iter_mut().find(|m| m.from == c.from && m.to == c.to) {
+            Some(m) => {
+                m.slots = m.slots.union(&slots);
+                m.last_ms = c.at_ms;
+            }
+            None => out.push(OwnerMove {
+                slots,
+                from: c.from.clone(),
+                to: c.to.clone(),
+                first_ms: c.at_ms,
+                last_ms: c.at_ms,
+            }),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(slots: &str, from: &str, to: &str, at_ms: u64) -> OwnerChange {
+        OwnerChange {
+            slots: slots.into(),
+            written_slots: 1,
+            from: from.parse().unwrap(),
+            to: to.parse().unwrap(),
+            at_ms,
+        }
+    }
+
+    #[test]
+    fn a_resharding_s_many_changes_read_as_one_move_per_pair_of_masters() {
+        let a = "127.0.158.100:6379";
+        let b = "127.0.158.101:6379";
+        let moves = owner_moves(&[
+            change("5461-5470", b, a, 8100),
+            change("5471-5480", b, a, 8200),
+            change("6461-10922", b, "127.0.158.102:6380", 9000),
+            change("5481-5960", b, a, 8400),
+        ]);
+        assert_eq!(moves.len(), 2);
+        assert_eq!(moves[0].slots.to_string(), "5461-5960");
+        assert_eq!((moves[0].first_ms, moves[0].last_ms), (8100, 8400));
+        assert_eq!(moves[1].slots.to_string(), "6461-10922");
+    }
 }

@@ -30,6 +30,7 @@ use crate::lab::Lab;
 use crate::lab::manifest::{Background, Manifest, Step, StepKind};
 use crate::lab::slides::Deck;
 use crate::lab::template::Renderer;
+use crate::lab::topology::Layout;
 use crate::render::markdown::RenderStyle;
 use crate::render::slide;
 use crate::verify::Outcome;
@@ -171,6 +172,8 @@ struct Runner {
     consistency_started_ms: u64,
     /// A resumed lab whose cluster had to be built again, its steps so far replayed.
     replaying: bool,
+    /// The addresses the slides show until the cluster is up.
+    preview: Layout,
 
     last_publish: Instant,
     /// The exercise's time ran out and it was graded then.
@@ -225,6 +228,11 @@ pub async fn start(lab: Lab, opts: Options) -> Result<()> {
         tx,
     ));
 
+    let topology = lab.topology();
+    let preview = opts
+        .source
+        .layout(&topology)
+        .unwrap_or_else(|| Layout::local(&topology, crate::lab::topology::DEFAULT_LOCAL_BASE));
     let step_of = deck
         .step_of_each()
         .iter()
@@ -256,6 +264,7 @@ pub async fn start(lab: Lab, opts: Options) -> Result<()> {
         consistency_done: false,
         consistency_started_ms: 0,
         replaying,
+        preview,
         last_publish: Instant::now(),
         timed_out: false,
         spinner: 0,
@@ -377,10 +386,7 @@ impl Runner {
     fn renderer(&self) -> Renderer {
         match &self.session {
             Some(s) => s.renderer(self.progress.step_start.as_ref()),
-            None => self.lab.renderer(&crate::lab::topology::Layout::local(
-                &self.lab.topology(),
-                crate::lab::topology::DEFAULT_LOCAL_BASE,
-            )),
+            None => self.lab.renderer(&self.preview),
         }
     }
 

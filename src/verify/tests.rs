@@ -307,7 +307,7 @@ fn consistency() {
     };
     assert_eq!(
         eval_with(c.clone(), None, &s, Some(&quiet)).unwrap(),
-        "the consistency test made 900 writes but no slot it wrote to changed owner: no failover happened while it ran"
+        "the consistency test made 900 writes but no slot it wrote to changed master while it ran (no failover, no resharding)"
     );
     let once = ConsistencySummary {
         owner_changes: 1,
