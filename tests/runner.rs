@@ -1,5 +1,5 @@
 //! `lab start` without a terminal (line mode, scripted stdin), with the test acting as the
-//! student's second terminal; progress that survives a killed runner; the second-terminal
+//! student's second terminal: the whole manual-failover lab, a wrong replica; progress that survives a killed runner; the second-terminal
 //! commands `lab check`, `hint`, `status`, `reset`, `stop`.
 
 mod common;
@@ -61,6 +61,61 @@ fn the_failover_step_waits_names_a_wrong_replica_and_passes() {
     let (code, transcript) = r.finish();
     assert_eq!(code, Some(0), "{transcript}");
     assert!(transcript.contains("Progress saved"), "{transcript}");
+}
+
+/// The main job, as a student does it from a second terminal: every step to the end, the
+/// background consistency test started on its step (not before), seeing the failback and
+/// losing nothing.
+#[test]
+fn the_whole_lab_ends_with_the_consistency_test_seeing_the_failback() {
+    let env = Env::new(35);
+    let mut r = Runner::start(&env, &["start", "manual-failover", "--lang", "en"]);
+    to_failover(&mut r);
+    let from = r.len();
+    env.redis_cli('c', 6380, &["CLUSTER", "FAILOVER"]);
+    r.wait(from, "Fail over: done", LONG);
+    for slide in 5..=9 {
+        r.send("");
+        r.wait(from, &format!("{slide}/15 · step"), LONG);
+    }
+    r.wait(from, "Check the new roles: done", LONG);
+    // The runner ticks every 100 ms: give it time to (wrongly) start the test.
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(
+        !r.transcript().contains("consistency test is running"),
+        "started before its step:\n{}",
+        r.transcript()
+    );
+    r.send(""); // 10/15: consistency-start
+    r.wait(from, "The consistency test is running", LONG);
+    r.send("");
+    r.send(""); // 12/15: failback
+    let at = r.wait(from, "12/15 · step failback", LONG);
+    r.wait(at, "waiting: expected", LONG);
+    // Let it count some writes before the roles change.
+    std::thread::sleep(Duration::from_secs(1));
+    env.redis_cli('b', 6379, &["CLUSTER", "FAILOVER"]);
+    r.wait(at, "Fail back: done", LONG);
+    r.send("");
+    r.send(""); // 14/15: initial-roles
+    r.wait(at, "Back to the initial state: done", LONG);
+    r.send(""); // 15/15: consistency-result
+    let end = r.wait(at, "Check the consistency test: done", LONG);
+    let transcript = r.transcript();
+    let summary: Vec<&str> = transcript.lines().take(end + 1).skip(at).collect();
+    let summary = summary.join("\n");
+    assert!(summary.contains(" 0 lost"), "{summary}");
+    let moved = format!(
+        "moved from {} to {}",
+        env.addr('c', 6380),
+        env.addr('b', 6379)
+    );
+    assert!(summary.contains(&moved), "{summary}");
+    r.send("q");
+    let (code, _) = r.finish();
+    assert_eq!(code, Some(0));
+    let status = env.lab().args(["status"]).run();
+    assert!(status.stdout.contains("9/9"), "{}", status.stdout);
 }
 
 #[test]

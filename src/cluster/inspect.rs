@@ -116,8 +116,9 @@ pub async fn discover(seed: &Target) -> Result<Vec<Target>, ConnError> {
     Ok(out)
 }
 
-/// Glob characters in a prefix must not act as patterns in SCAN MATCH.
-fn glob_escape(prefix: &str) -> String {
+/// The SCAN MATCH pattern for keys starting with `prefix`: its glob characters must not act
+/// as patterns.
+pub(crate) fn glob_escape(prefix: &str) -> String {
     let mut out = String::with_capacity(prefix.len() + 1);
     for c in prefix.chars() {
         if matches!(c, '*' | '?' | '[' | ']' | '\\') {

@@ -12,7 +12,7 @@ use super::common;
 use crate::cli::{BenchArgs, BenchWhat};
 use crate::cluster::form::Quiet;
 use crate::cluster::private::{self, Private};
-use crate::cluster::provision::{self, Source, Spec};
+use crate::cluster::provision::{self, Spec};
 use crate::cluster::statedir::StateDir;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -126,12 +126,7 @@ async fn provision_figures(
 ) -> Result<Vec<Figure>> {
     let lab = common::runnable_lab(config, common::DEFAULT_LAB)?;
     let spec: Spec = common::spec(&lab);
-    let source = Source::Local {
-        server: crate::cluster::server::locate(config.redis_server.as_deref())?,
-        base_ip,
-        shared_port: config.shared_port,
-        shared_loopback: config.shared_loopback,
-    };
+    let source = common::local_source(config, base_ip)?;
     let mut cold = Figure::new(t!("bench-cold-up"), Some("≤ 2.3 s"));
     let mut reform = Figure::new(t!("bench-reform"), Some("≤ 0.7 s"));
     let mut snapshot = Figure::new(t!("bench-snapshot"), Some("≤ 20 ms"));
@@ -206,6 +201,18 @@ async fn time_to_pass(
     }
 }
 
+/// The default lab's cluster, fresh, on the benchmark's private addresses.
+async fn bench_cluster(
+    config: &Config,
+    state: &StateDir,
+    base_ip: std::net::Ipv4Addr,
+) -> Result<(crate::lab::Lab, provision::Cluster)> {
+    let lab = common::runnable_lab(config, common::DEFAULT_LAB)?;
+    let source = common::local_source(config, base_ip)?;
+    let (cluster, _, _) = provision::up(state, &common::spec(&lab), &source, true, &Quiet).await?;
+    Ok((lab, cluster))
+}
+
 async fn failover_figures(
     config: &Config,
     state: &StateDir,
@@ -213,14 +220,7 @@ async fn failover_figures(
     runs: usize,
 ) -> Result<Vec<Figure>> {
     use crate::lab::topology::NodeRef;
-    let lab = common::runnable_lab(config, common::DEFAULT_LAB)?;
-    let source = Source::Local {
-        server: crate::cluster::server::locate(config.redis_server.as_deref())?,
-        base_ip,
-        shared_port: config.shared_port,
-        shared_loopback: config.shared_loopback,
-    };
-    let (cluster, _, _) = provision::up(state, &common::spec(&lab), &source, true, &Quiet).await?;
+    let (lab, cluster) = bench_cluster(config, state, base_ip).await?;
     // A replica that ran an election starts no other within 4 × node-timeout (20 s at the
     // lab's 5 s). A manual failover does not depend on the timeout, so the benchmark lowers
     // it to keep cycles short.
@@ -287,14 +287,7 @@ async fn consistency_figures(
     base_ip: std::net::Ipv4Addr,
     runs: usize,
 ) -> Result<Vec<Figure>> {
-    let lab = common::runnable_lab(config, common::DEFAULT_LAB)?;
-    let source = Source::Local {
-        server: crate::cluster::server::locate(config.redis_server.as_deref())?,
-        base_ip,
-        shared_port: config.shared_port,
-        shared_loopback: config.shared_loopback,
-    };
-    let (cluster, _, _) = provision::up(state, &common::spec(&lab), &source, true, &Quiet).await?;
+    let (_, cluster) = bench_cluster(config, state, base_ip).await?;
     let mut ops = Figure::new(t!("bench-consistency"), Some("≥ 120000 ops/s"));
     ops.unit = Unit::OpsPerSec;
     for _ in 0..runs {

@@ -483,6 +483,21 @@ async fn down(config: &Config) -> Result<()> {
     Ok(())
 }
 
+/// The member a user names (see [`find_node`]); the error lists the nodes there are.
+pub fn member<'a>(cluster: &'a Cluster, name: &str) -> Result<&'a crate::cluster::form::Member> {
+    find_node(cluster, name)
+        .and_then(|addr| cluster.members.iter().find(|m| m.target.addr == addr))
+        .ok_or_else(|| {
+            let known = cluster
+                .members
+                .iter()
+                .map(|m| format!("{} ({})", m.target.addr, m.name))
+                .collect::<Vec<_>>()
+                .join(", ");
+            Error::Usage(msg!("error-unknown-node", node = name, known = known))
+        })
+}
+
 /// The node a user names: an address of the cluster, or the lab's name for it (`b:6380`).
 pub fn find_node(cluster: &Cluster, name: &str) -> Option<crate::cluster::addr::NodeAddr> {
     if let Ok(addr) = name.parse::<crate::cluster::addr::NodeAddr>()

@@ -26,12 +26,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 /// A lab that can run: it has a manifest and lint finds no errors in it.
 pub fn runnable_lab(config: &Config, id: &str) -> Result<Lab> {
     let lab = config.catalog.load(id)?;
-    if lab.manifest.is_none() {
-        return Err(Error::Usage(msg!(
-            "error-lab-not-runnable",
-            lab = lab.id.as_str()
-        )));
-    }
+    lab.runnable()?;
     let errors = lint(&lab).iter().filter(|d| d.is_error()).count();
     if errors > 0 {
         return Err(Error::Usage(msg!(
@@ -69,9 +64,15 @@ pub fn source(config: &Config, nodes: &NodesArg) -> Result<Source> {
     if !targets.is_empty() {
         return Ok(Source::Remote { targets });
     }
+    local_source(config, config.base_ip)
+}
+
+/// Our own redis-server processes, with their hosts from `base_ip` (private clusters of
+/// `lab test` and `lab bench` use their own range).
+pub fn local_source(config: &Config, base_ip: std::net::Ipv4Addr) -> Result<Source> {
     Ok(Source::Local {
         server: server::locate(config.redis_server.as_deref())?,
-        base_ip: config.base_ip,
+        base_ip,
         shared_port: config.shared_port,
         shared_loopback: config.shared_loopback,
     })

@@ -11,10 +11,7 @@ use crate::{msg, t};
 
 pub fn run(config: &Config, args: &LabArg) -> Result<()> {
     let lab = common::current_lab(config, args.lab.as_deref())?;
-    let manifest = lab
-        .manifest
-        .clone()
-        .ok_or_else(|| Error::Usage(msg!("error-lab-not-runnable", lab = lab.id.as_str())))?;
+    let manifest = lab.runnable()?.clone();
     let mut progress = Progress::load(&config.state, &manifest)?
         .ok_or_else(|| Error::Usage(msg!("error-lab-not-started", lab = lab.id.as_str())))?;
     // An exercise's hints are its own (and cost points); a lab's are its current step's.

@@ -3,7 +3,7 @@
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::time::Duration;
 
-use super::cluster::find_node;
+use super::cluster::member;
 use crate::cli::LogsArgs;
 use crate::cluster::conn::Auth;
 use crate::cluster::local::LocalNode;
@@ -19,34 +19,8 @@ pub fn run(config: &Config, args: &LogsArgs) -> Result<()> {
     if cluster.record.backend != Backend::Local {
         return Err(Error::Usage(msg!("error-logs-remote")));
     }
-    let known = || {
-        cluster
-            .members
-            .iter()
-            .map(|m| format!("{} ({})", m.target.addr, m.name))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let addr = find_node(&cluster, &args.node).ok_or_else(|| {
-        Error::Usage(msg!(
-            "error-unknown-node",
-            node = args.node.as_str(),
-            known = known()
-        ))
-    })?;
-    let name = cluster
-        .members
-        .iter()
-        .find(|m| m.target.addr == addr)
-        .map(|m| m.name.clone())
-        .ok_or_else(|| {
-            Error::Usage(msg!(
-                "error-unknown-node",
-                node = args.node.as_str(),
-                known = known()
-            ))
-        })?;
-    let node = LocalNode::new(&config.state, name, addr);
+    let m = member(&cluster, &args.node)?;
+    let node = LocalNode::new(&config.state, m.name.clone(), m.target.addr.clone());
     let path = node.log();
     let mut file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
     let mut text = String::new();

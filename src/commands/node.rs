@@ -18,32 +18,8 @@ pub fn run(config: &Config, args: &NodeArgs) -> Result<()> {
     let rt = common::runtime()?;
     let cluster = provision::current(&config.state, &Auth::from_env())?
         .ok_or_else(|| Error::Usage(msg!("error-no-cluster")))?;
-    let known = || {
-        cluster
-            .members
-            .iter()
-            .map(|m| format!("{} ({})", m.target.addr, m.name))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let addr = super::cluster::find_node(&cluster, &args.node).ok_or_else(|| {
-        Error::Usage(msg!(
-            "error-unknown-node",
-            node = args.node.as_str(),
-            known = known()
-        ))
-    })?;
-    let member = cluster
-        .members
-        .iter()
-        .find(|m| m.target.addr == addr)
-        .ok_or_else(|| {
-            Error::Usage(msg!(
-                "error-unknown-node",
-                node = args.node.as_str(),
-                known = known()
-            ))
-        })?;
+    let member = super::cluster::member(&cluster, &args.node)?;
+    let addr = member.target.addr.clone();
     let fault = match args.action {
         NodeAction::Stop => Fault::Stop,
         NodeAction::Kill => Fault::Kill,

@@ -14,10 +14,7 @@ use crate::{msg, t};
 pub fn run(config: &Config, args: &ResetArgs) -> Result<()> {
     let rt = common::runtime()?;
     let lab = common::current_lab(config, args.lab.as_deref())?;
-    let manifest = lab
-        .manifest
-        .clone()
-        .ok_or_else(|| Error::Usage(msg!("error-lab-not-runnable", lab = lab.id.as_str())))?;
+    let manifest = lab.runnable()?.clone();
     let mut progress = Progress::load(&config.state, &manifest)?
         .unwrap_or_else(|| Progress::new(&manifest, config.lang.code()));
     let target = match &args.step {

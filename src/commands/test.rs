@@ -6,7 +6,7 @@ use super::common;
 use super::progress::Spinner;
 use crate::cli::TestArgs;
 use crate::cluster::private::{self, Private};
-use crate::cluster::provision::{self, Source};
+use crate::cluster::provision::{self};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -89,12 +89,7 @@ pub fn run(config: &Config, args: &TestArgs) -> Result<()> {
     let state = private.state.clone();
     let dir = state.root.clone();
     let spec = common::spec(&lab);
-    let source = Source::Local {
-        server: crate::cluster::server::locate(config.redis_server.as_deref())?,
-        base_ip,
-        shared_port: config.shared_port,
-        shared_loopback: config.shared_loopback,
-    };
+    let source = common::local_source(config, base_ip)?;
     crate::outln!(
         "{}",
         t!(

@@ -115,19 +115,6 @@ pub(crate) fn run_of<'a>(prefix: &str, key: &'a str) -> Option<&'a str> {
     (!i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()) && is_run_id(run)).then_some(run)
 }
 
-/// Glob characters in the prefix must not act as patterns in SCAN MATCH.
-fn scan_pattern(prefix: &str) -> String {
-    let mut out = String::with_capacity(prefix.len() + 1);
-    for c in prefix.chars() {
-        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('*');
-    out
-}
-
 /// One connection per node, made on first use.
 pub(crate) struct Pool {
     auth: Auth,
@@ -242,7 +229,7 @@ async fn scan_runs(
     c: &mut MultiplexedConnection,
     prefix: &str,
 ) -> redis::RedisResult<BTreeMap<String, Vec<String>>> {
-    let pattern = scan_pattern(prefix);
+    let pattern = crate::cluster::inspect::glob_escape(prefix);
     let mut cursor: u64 = 0;
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     loop {
@@ -420,7 +407,6 @@ mod tests {
         assert_eq!(base36(0), "0");
         assert_eq!(base36(35), "z");
         assert_eq!(base36(36), "10");
-        assert_eq!(scan_pattern("a*[b]?\\"), "a\\*\\[b\\]\\?\\\\*");
     }
 
     #[test]

@@ -125,6 +125,17 @@ impl Lab {
             .map(|(l, d)| (l.as_str(), d))
     }
 
+    /// The manifest, for what only a lab with one can do (start, check, reset…); a bare slide
+    /// file has none.
+    pub fn runnable(&self) -> Result<&Manifest> {
+        self.manifest.as_ref().ok_or_else(|| {
+            Error::Usage(crate::msg!(
+                "error-lab-not-runnable",
+                lab = self.id.as_str()
+            ))
+        })
+    }
+
     pub fn languages(&self) -> Vec<&str> {
         self.decks.iter().map(|(l, _)| l.as_str()).collect()
     }

@@ -27,10 +27,7 @@ pub struct Session {
 
 impl Session {
     pub fn new(lab: Lab, cluster: Cluster) -> Result<Session> {
-        let manifest = lab
-            .manifest
-            .clone()
-            .ok_or_else(|| Error::Usage(msg!("error-lab-not-runnable", lab = lab.id.as_str())))?;
+        let manifest = lab.runnable()?.clone();
         let layout = cluster.layout(&manifest.topology).ok_or_else(|| {
             Error::Usage(msg!(
                 "error-cluster-other-lab",

@@ -174,6 +174,8 @@ struct Runner {
     replaying: bool,
     /// The addresses the slides show until the cluster is up.
     preview: Layout,
+    /// The slide as last drawn.
+    shown: String,
 
     last_publish: Instant,
     /// The exercise's time ran out and it was graded then.
@@ -185,10 +187,7 @@ struct Runner {
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 pub async fn start(lab: Lab, opts: Options) -> Result<()> {
-    let manifest = lab
-        .manifest
-        .clone()
-        .ok_or_else(|| Error::Usage(msg!("error-lab-not-runnable", lab = lab.id.as_str())))?;
+    let manifest = lab.runnable()?.clone();
     let (deck_lang, deck) = lab
         .deck(opts.lang)
         .map(|(l, d)| (l.to_string(), d.clone()))
@@ -265,6 +264,7 @@ pub async fn start(lab: Lab, opts: Options) -> Result<()> {
         consistency_started_ms: 0,
         replaying,
         preview,
+        shown: String::new(),
         last_publish: Instant::now(),
         timed_out: false,
         spinner: 0,
@@ -390,18 +390,34 @@ impl Runner {
         }
     }
 
-    fn draw_slide(&mut self) {
-        let Some(s) = self.deck.slides.get(self.slide) else {
-            return;
-        };
+    fn slide_text(&self) -> Option<String> {
+        let s = self.deck.slides.get(self.slide)?;
         let step = self
             .slide_step(self.slide)
             .map(|i| self.steps[i].id.clone());
         let mut text = slide::header(s, self.deck.slides.len(), step.as_deref(), self.style);
         text.push_str("\n\n");
         text.push_str(&slide::render(&self.deck, s, &self.renderer(), self.style, self.notes).text);
+        Some(text)
+    }
+
+    fn draw_slide(&mut self) {
+        let Some(text) = self.slide_text() else {
+            return;
+        };
         self.screen.slide(&text);
+        self.shown = text;
         self.draw_status();
+    }
+
+    /// Draws the slide again only if it reads differently now (the cluster's addresses and ids
+    /// replaced the preview's): a transcript should not show the same slide twice.
+    fn refresh_slide(&mut self) {
+        if self.slide_text().is_some_and(|t| t != self.shown) {
+            self.draw_slide();
+        } else {
+            self.draw_status();
+        }
     }
 
     fn draw_status(&mut self) {
@@ -527,7 +543,7 @@ impl Runner {
                         }
                         let _ = self.progress.save(&self.state);
                         // The slides can now show this cluster's addresses and ids.
-                        self.draw_slide();
+                        self.refresh_slide();
                     }
                     Err(e) => self.cluster_failed(e),
                 }
@@ -544,8 +560,8 @@ impl Runner {
         self.quit = true;
     }
 
-    /// Starts the background consistency test when the student is between the step that
-    /// starts it and the first step that checks it.
+    /// Starts the background consistency test when the student has reached the step that
+    /// starts it (and no step has checked it yet).
     async fn background(&mut self) {
         let (Some(session), None, false) =
             (&self.session, &self.consistency, self.consistency_done)
@@ -566,7 +582,10 @@ impl Runner {
             else {
                 return;
             };
-            if i < from {
+            // Started when the student reaches the step's slides (where they read that it
+            // starts), like a step's checks.
+            let reached = self.slide_step(self.slide).is_some_and(|s| s >= from);
+            if i < from || !reached {
                 return;
             }
         }
