@@ -320,6 +320,8 @@ pub async fn start(lab: Lab, opts: Options) -> Result<()> {
         c.stop().await;
     }
     runner.progress.save(&runner.state)?;
+    // The status block belongs to a running lab: gone before the closing words.
+    runner.screen.status(&[]);
     if runner.progress.step.is_none() {
         runner.summary();
     } else {
