@@ -1,6 +1,7 @@
 //! `lab start` without a terminal (line mode, scripted stdin), with the test acting as the
-//! student's second terminal: the whole manual-failover lab, a wrong replica; progress that survives a killed runner; the second-terminal
-//! commands `lab check`, `hint`, `status`, `reset`, `stop`.
+//! student's second terminal: the whole manual-failover lab, a wrong replica, a step's time
+//! when its change happened while the student read; progress that survives a killed runner;
+//! the second-terminal commands `lab check`, `hint`, `status`, `reset`, `stop`.
 
 mod common;
 
@@ -116,6 +117,51 @@ fn the_whole_lab_ends_with_the_consistency_test_seeing_the_failback() {
     assert_eq!(code, Some(0));
     let status = env.lab().args(["status"]).run();
     assert!(status.stdout.contains("9/9"), "{}", status.stdout);
+}
+
+/// A step's time is the cluster's: a promotion that happened while the student was still
+/// reading the slides before it is reported with the time it took, not the reading time.
+#[test]
+fn a_promotion_seen_late_reports_when_it_happened() {
+    let env = Env::new(36);
+    let mut r = Runner::start(&env, &["start", "automatic-failover", "--lang", "en"]);
+    r.wait(0, "1/28", LONG);
+    for slide in 2..=6 {
+        r.send("");
+        r.wait(0, &format!("{slide}/28 "), LONG);
+    }
+    // Past the step's last slide only once it holds.
+    r.wait(0, "Check the cluster: done", LONG);
+    r.send("");
+    r.wait(0, "7/28 ", LONG);
+    let from = r.len();
+    env.lab().args(["node", "kill", "b:6379"]).run().code(0);
+    r.wait(from, "Crash the master: done", LONG);
+    // Slides 8-11 still belong to the crash: the student reads them while c:6380 takes over.
+    let read = std::time::Instant::now();
+    env.wait_for("the promotion", LONG, || {
+        env.redis_cli('c', 6380, &["ROLE"]).starts_with("master")
+    });
+    std::thread::sleep(Duration::from_secs(8));
+    let reading = read.elapsed().as_secs_f64();
+    for slide in 8..=12 {
+        r.send("");
+        r.wait(from, &format!("{slide}/28 "), LONG);
+    }
+    let at = r.wait(from, "Watch the replica's promotion: done", LONG);
+    let line = r.transcript().lines().nth(at).unwrap().to_string();
+    let secs: f64 = line
+        .rsplit_once('(')
+        .and_then(|(_, t)| t.strip_suffix(" s)."))
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("no time in {line:?}"));
+    assert!(
+        secs < reading - 4.0,
+        "{secs} s reported after {reading:.1} s of reading: {line}"
+    );
+    r.send("q");
+    let (code, _) = r.finish();
+    assert_eq!(code, Some(0));
 }
 
 #[test]

@@ -127,6 +127,9 @@ struct Watch {
     previous: Option<ClusterState>,
     /// When the expected replica was first seen to receive CLUSTER FAILOVER.
     request_seen: Option<Instant>,
+    /// When the step's checks first held while the student was still reading earlier slides
+    /// (ms since the epoch): the time the step reports is the cluster's, not the reader's.
+    held_ms: Option<u64>,
     last_check: Instant,
 }
 
@@ -137,8 +140,8 @@ impl Watch {
             advice: vec![],
             events: vec![],
             previous: None,
-
             request_seen: None,
+            held_ms: None,
             last_check: Instant::now() - Duration::from_secs(1),
         }
     }
@@ -628,12 +631,32 @@ impl Runner {
         let reached = self
             .slide_step(self.slide)
             .is_some_and(|i| i >= self.current_index());
-        let checked = reached && self.current().is_some_and(|s| s.kind != StepKind::Read);
-        if self.session.is_some() && checked && due {
+        let checked = self.current().is_some_and(|s| s.kind != StepKind::Read);
+        if self.session.is_some() && checked && reached && due {
             self.check_now(false).await;
+        } else if self.session.is_some() && checked && due && self.watch.held_ms.is_none() {
+            self.note_when_held().await;
         } else if self.screen.tty && (self.cluster_status.is_some() || self.watch.outcome.is_some())
         {
             self.draw_status();
+        }
+    }
+
+    /// Looks at the cluster, silently, for when the current step's checks first hold while the
+    /// student is still on earlier slides (a promotion that happens while they read).
+    async fn note_when_held(&mut self) {
+        let (Some(session), Some(step)) = (&self.session, self.current()) else {
+            return;
+        };
+        let now = session.snapshot().await;
+        let summary = self.consistency.as_ref().map(|c| c.summary());
+        let start = self.progress.step_start.as_ref();
+        let held = session
+            .evaluate(step, start, &now, summary.as_ref())
+            .passed();
+        self.watch.last_check = Instant::now();
+        if held {
+            self.watch.held_ms = Some(now_ms());
         }
     }
 
@@ -681,6 +704,8 @@ impl Runner {
             self.passed(&step, now);
             return;
         }
+        // Held while the student read, but not now: the time is not that one.
+        self.watch.held_ms = None;
         if step.kind == StepKind::Action
             && let Some(st) = &start
         {
@@ -728,7 +753,8 @@ impl Runner {
     }
 
     fn passed(&mut self, step: &Step, now: ClusterState) {
-        let took = now_ms().saturating_sub(self.progress.step_started_ms);
+        let at = self.watch.held_ms.unwrap_or_else(now_ms);
+        let took = at.saturating_sub(self.progress.step_started_ms);
         let i = self.current_index();
         let note = format!(
             "{} {}",
