@@ -157,3 +157,51 @@ fn an_exercise_fails_untouched_passes_solved_and_its_report_holds() {
     let (code, transcript) = r.finish();
     assert_eq!(code, Some(0), "{transcript}");
 }
+
+/// A student who quits before the cluster is up can still be graded (the exercise's start was
+/// recorded once it came up); a new attempt after passing starts from the broken setup again,
+/// not from the repaired cluster.
+#[test]
+fn quitting_early_keeps_the_start_and_a_new_attempt_breaks_the_cluster_again() {
+    let env = Env::new(61);
+    let mut r = Runner::start(&env, &["start", "broken-cluster", "--lang", "en"]);
+    r.wait(0, "1/3", LONG);
+    r.send("q");
+    let (code, transcript) = r.finish();
+    assert_eq!(code, Some(0), "{transcript}");
+    assert!(
+        transcript.contains("lab grade broken-cluster"),
+        "{transcript}"
+    );
+    assert!(!transcript.contains("complete"), "{transcript}");
+    let untouched = env.lab().args(["grade"]).run();
+    untouched.code(1);
+    assert!(untouched.stdout.contains("0/100"), "{}", untouched.stdout);
+
+    // The repair, then a passing grade.
+    let b = env.redis_cli('b', 6379, &["CLUSTER", "MYID"]);
+    env.redis_cli('c', 6380, &["CLUSTER", "REPLICATE", b.trim()]);
+    for (h, port) in [('b', 6379), ('c', 6379)] {
+        env.redis_cli(h, port, &["CLUSTER", "SETSLOT", "7000", "STABLE"]);
+    }
+    env.wait_for("a passing grade", LONG, || {
+        env.lab().args(["grade"]).run().code == Some(0)
+    });
+    // Every node knows of the repair: a healthy cluster of the planned layout.
+    env.wait_for("the nodes to agree", LONG, || {
+        env.lab().args(["cluster", "check"]).run().code == Some(0)
+    });
+
+    // A new attempt: the faults are back.
+    let mut r = Runner::start(&env, &["start", "broken-cluster", "--lang", "en"]);
+    r.wait(0, "The lab's cluster is ready", LONG);
+    r.send("q");
+    let (code, transcript) = r.finish();
+    assert_eq!(code, Some(0), "{transcript}");
+    let check = env.lab().args(["cluster", "check"]).run();
+    check.code(1);
+    assert!(check.stdout.contains("slot 7000"), "{}", check.stdout);
+    let again = env.lab().args(["grade"]).run();
+    again.code(1);
+    assert!(again.stdout.contains("0/100"), "{}", again.stdout);
+}

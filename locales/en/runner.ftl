@@ -21,12 +21,15 @@ test-passed-before = its checks already pass before the solution runs, so the st
 test-not-within = its checks did not pass within { $seconds } s of the solution:
 
 start-resuming = Resuming at step “{ $step }”.
+start-resuming-exercise = Resuming the exercise where you left it (`lab grade` grades the cluster as it is).
 start-saved = Progress saved; `lab start { $lab }` resumes here. The cluster keeps running (`lab stop` stops it).
+start-saved-exercise = Progress saved; `lab start { $lab }` resumes here, and `lab grade { $lab }` grades the cluster as it is. The cluster keeps running (`lab stop` stops it).
 start-step = Step { $n }/{ $total }: { $title } ({ $kind })
 start-waiting-cluster = Waiting for the cluster; the checks begin as soon as it is ready.
 start-waiting-for = waiting: { $what }
 start-keys = ↵ next · b back · c check · h hint · n notes · s prompt · l log · q quit
 start-cluster-reused = The lab's cluster is running and healthy.
+start-cluster-reused-as-left = The lab's cluster is running, as you left it.
 start-cluster-replayed = The lab's cluster had to be built again ({ $secs } s): the steps before “{ $step }” were replayed from their solutions.
 start-cluster-ready = The lab's cluster is ready ({ $secs } s).
 start-cluster-failed-hint = Fix what is said above, then run `lab start` again; `lab cluster status` shows the nodes.
@@ -40,6 +43,11 @@ start-hint = Hint { $n }/{ $total }:
 start-log = The end of { $node }'s log (for reading; checks never use logs):
 start-shell-enter = Built-in prompt: Redis commands go to the node shown; `exit` returns to the lab.
 start-finished = { $lab } complete: { $steps } steps in { $minutes } min { $seconds } s, { $hints ->
+    [0] no hints used
+    [one] 1 hint used
+   *[other] { $hints } hints used
+}.
+start-finished-exercise = { $lab } passed: best grade { $percent } % in { $minutes } min { $seconds } s, { $hints ->
     [0] no hints used
     [one] 1 hint used
    *[other] { $hints } hints used

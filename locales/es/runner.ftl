@@ -21,12 +21,15 @@ test-passed-before = sus comprobaciones ya se cumplen antes de ejecutar la soluc
 test-not-within = sus comprobaciones no se han cumplido en { $seconds } s tras la solución:
 
 start-resuming = Se continúa en el paso «{ $step }».
+start-resuming-exercise = Se continúa el ejercicio donde lo dejaste (`lab grade` califica el cluster tal como está).
 start-saved = Progreso guardado; `lab start { $lab }` continúa aquí. El cluster sigue en marcha (`lab stop` lo detiene).
+start-saved-exercise = Progreso guardado; `lab start { $lab }` continúa aquí, y `lab grade { $lab }` califica el cluster tal como está. El cluster sigue en marcha (`lab stop` lo detiene).
 start-step = Paso { $n }/{ $total }: { $title } ({ $kind })
 start-waiting-cluster = Esperando al cluster; las comprobaciones empiezan en cuanto esté listo.
 start-waiting-for = esperando: { $what }
 start-keys = ↵ sigue · b atrás · c comprueba · h pista · n notas · s prompt · l log · q sale
 start-cluster-reused = El cluster del laboratorio está en marcha y sano.
+start-cluster-reused-as-left = El cluster del laboratorio está en marcha, tal como lo dejaste.
 start-cluster-replayed = Ha habido que volver a crear el cluster del laboratorio ({ $secs } s): se han repetido con sus soluciones los pasos anteriores a «{ $step }».
 start-cluster-ready = El cluster del laboratorio está listo ({ $secs } s).
 start-cluster-failed-hint = Corrige lo que se indica arriba y vuelve a ejecutar `lab start`; `lab cluster status` muestra los nodos.
@@ -40,6 +43,11 @@ start-hint = Pista { $n }/{ $total }:
 start-log = El final del log de { $node } (para leer; las comprobaciones nunca usan logs):
 start-shell-enter = Prompt integrado: las órdenes de Redis van al nodo indicado; `exit` vuelve al laboratorio.
 start-finished = { $lab } completado: { $steps } pasos en { $minutes } min { $seconds } s, { $hints ->
+    [0] sin pistas
+    [one] 1 pista usada
+   *[other] { $hints } pistas usadas
+}.
+start-finished-exercise = { $lab } superado: mejor nota { $percent } % en { $minutes } min { $seconds } s, { $hints ->
     [0] sin pistas
     [one] 1 pista usada
    *[other] { $hints } pistas usadas

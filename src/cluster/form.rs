@@ -94,7 +94,7 @@ fn failed(addr: &NodeAddr, what: &str, e: &redis::RedisError) -> Error {
     ))
 }
 
-async fn connect_all(members: &[Member]) -> Result<Vec<MultiplexedConnection>> {
+pub(crate) async fn connect_all(members: &[Member]) -> Result<Vec<MultiplexedConnection>> {
     let conns = futures::future::join_all(members.iter().map(|m| connect(&m.target))).await;
     members
         .iter()

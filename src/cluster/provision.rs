@@ -71,7 +71,13 @@ impl Spec {
             return Ok(snapshot);
         }
         progress.phase(Phase::Setup);
-        setup::apply(members, &self.setup).await?;
+        // Each setup action waits until every node agrees on it; at the lab's node-timeout the
+        // gossip takes seconds, at the forming one a fraction of a second.
+        let conns = form::connect_all(members).await?;
+        form::set_node_timeout(members, &conns, form::FORMING_NODE_TIMEOUT_MS).await?;
+        let applied = setup::apply(members, &self.setup).await;
+        form::set_node_timeout(members, &conns, self.topology.node_timeout_ms).await?;
+        applied?;
         let targets = members.iter().map(|m| m.target.clone()).collect();
         Ok(Inspector::new(targets, self.prefix()).snapshot().await)
     }

@@ -84,7 +84,10 @@ async fn provision_for(
     let (cluster, outcome, snap) =
         match provision::up(&state, &spec, &source, false, &progress).await {
             Ok((cluster, outcome, snap)) => {
-                if fresh_start && !is_initial(&cluster, &spec, &snap) {
+                // A lab that starts from a set-up state (a fault to repair, bare nodes) cannot
+                // tell its start from what the last attempt left: a new attempt rebuilds it.
+                let left_over = outcome == UpOutcome::Reused && spec.starts_unhealthy();
+                if fresh_start && (left_over || !is_initial(&cluster, &spec, &snap)) {
                     provision::up(&state, &spec, &source, true, &progress).await?
                 } else {
                     (cluster, outcome, snap)
@@ -283,10 +286,13 @@ pub async fn start(lab: Lab, opts: Options) -> Result<()> {
         runner.extra.push(note);
     }
     if resuming {
-        let note = t!(
-            "start-resuming",
-            step = runner.step_title(runner.current_index())
-        );
+        let note = match runner.manifest.exercise {
+            Some(_) => t!("start-resuming-exercise"),
+            None => t!(
+                "start-resuming",
+                step = runner.step_title(runner.current_index())
+            ),
+        };
         runner.extra.push(note);
     }
     let mut reader = Reader::start(opts.keys);
@@ -322,20 +328,20 @@ pub async fn start(lab: Lab, opts: Options) -> Result<()> {
         // Its counters would mean nothing to a later run: stop it and remove its keys.
         c.stop().await;
     }
+    if !provisioned && let Ok(r) = provisioning.await {
+        // Quitting while the cluster was still coming up: let it finish rather than leave it
+        // half-made (it is the lab's cluster either way), and record what the step or the
+        // exercise starts from, as if the student had waited.
+        runner.ready(r).await;
+    }
     runner.progress.save(&runner.state)?;
     // The status block belongs to a running lab: gone before the closing words.
     runner.screen.status(&[]);
-    if runner.progress.step.is_none() {
-        runner.summary();
-    } else {
-        runner
-            .screen
-            .say(&t!("start-saved", lab = runner.lab.id.as_str()));
-    }
-    if !provisioned {
-        // Quitting while the cluster was still coming up: let it finish rather than leave it
-        // half-made; it is the lab's cluster either way.
-        let _ = provisioning.await;
+    let lab = runner.lab.id.clone();
+    match (&runner.manifest.exercise, runner.progress.finished()) {
+        (_, true) => runner.summary(),
+        (Some(_), false) => runner.screen.say(&t!("start-saved-exercise", lab = lab)),
+        (None, false) => runner.screen.say(&t!("start-saved", lab = lab)),
     }
     match interrupted {
         Some(signal) => Err(Error::Interrupted { signal }),
@@ -519,6 +525,13 @@ impl Runner {
                         self.session = Some(s);
                         self.cluster_status = None;
                         let note = match outcome {
+                            // A set-up lab's cluster is not meant to be healthy.
+                            UpOutcome::Reused
+                                if !self.manifest.setup.is_empty()
+                                    || self.manifest.stage != crate::lab::setup::Stage::Data =>
+                            {
+                                t!("start-cluster-reused-as-left")
+                            }
                             UpOutcome::Reused => t!("start-cluster-reused"),
                             _ if self.replaying => t!(
                                 "start-cluster-replayed",
@@ -1146,20 +1159,30 @@ impl Runner {
             .unwrap_or_else(now_ms)
             .saturating_sub(self.progress.started_ms);
         let hints: usize = self.progress.hints.values().sum();
-        self.screen.say(&format!(
-            "{} {}",
-            style("★").yellow().bold(),
-            t!(
-                "start-finished",
-                lab = self
-                    .lab
-                    .title(Lang::parse(&self.progress.lang).unwrap_or(Lang::En)),
-                steps = self.progress.passed.len(),
-                minutes = took / 60_000,
-                seconds = (took / 1000) % 60,
+        let lab = self
+            .lab
+            .title(Lang::parse(&self.progress.lang).unwrap_or(Lang::En));
+        let (minutes, seconds) = (took / 60_000, (took / 1000) % 60);
+        let text = match self.progress.best_percent {
+            Some(best) if self.manifest.exercise.is_some() => t!(
+                "start-finished-exercise",
+                lab = lab,
+                percent = format!("{best:.0}"),
+                minutes = minutes,
+                seconds = seconds,
                 hints = hints
-            )
-        ));
+            ),
+            _ => t!(
+                "start-finished",
+                lab = lab,
+                steps = self.progress.passed.len(),
+                minutes = minutes,
+                seconds = seconds,
+                hints = hints
+            ),
+        };
+        self.screen
+            .say(&format!("{} {text}", style("★").yellow().bold()));
     }
 }
 
