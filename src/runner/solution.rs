@@ -128,8 +128,36 @@ async fn redis_cli(session: &Session, node: &NodeRef, text: &str) -> Result<Stri
             line = text,
             reason = format!("{e:?}")
         )),
-        Ok(v) => Ok(parse::text(&v).unwrap_or_else(|| format!("{v:?}"))),
+        Ok(v) => {
+            let is_failover = name.eq_ignore_ascii_case("cluster")
+                && rest
+                    .first()
+                    .is_some_and(|a| a.eq_ignore_ascii_case("failover"));
+            if is_failover {
+                promoted(&mut c, text).await?;
+            }
+            Ok(parse::text(&v).unwrap_or_else(|| format!("{v:?}")))
+        }
         Err(e) => Err(msg!("solution-failed", line = text, reason = e.to_string())),
+    }
+}
+
+/// CLUSTER FAILOVER answers OK before anything happens; the next line of a solution (a
+/// failback, say) needs the replica to be a master already. Bounded by the line's timeout.
+async fn promoted(c: &mut redis::aio::MultiplexedConnection, text: &str) -> Result<(), Msg> {
+    loop {
+        let role: Value = redis::cmd("ROLE")
+            .query_async(c)
+            .await
+            .map_err(|e| msg!("solution-failed", line = text, reason = e.to_string()))?;
+        let first = match &role {
+            Value::Array(items) => items.first().and_then(parse::text),
+            _ => None,
+        };
+        if first.as_deref() == Some("master") {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
