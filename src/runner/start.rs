@@ -182,6 +182,8 @@ struct Runner {
     preview: Layout,
     /// The slide as last drawn.
     shown: String,
+    /// The lab starts from a set-up state (see `Spec::starts_unhealthy`).
+    set_up: bool,
 
     last_publish: Instant,
     /// The exercise's time ran out and it was graded then.
@@ -271,6 +273,7 @@ pub async fn start(lab: Lab, opts: Options) -> Result<()> {
         replaying,
         preview,
         shown: String::new(),
+        set_up: opts.spec.starts_unhealthy(),
         last_publish: Instant::now(),
         timed_out: false,
         spinner: 0,
@@ -526,12 +529,7 @@ impl Runner {
                         self.cluster_status = None;
                         let note = match outcome {
                             // A set-up lab's cluster is not meant to be healthy.
-                            UpOutcome::Reused
-                                if !self.manifest.setup.is_empty()
-                                    || self.manifest.stage != crate::lab::setup::Stage::Data =>
-                            {
-                                t!("start-cluster-reused-as-left")
-                            }
+                            UpOutcome::Reused if self.set_up => t!("start-cluster-reused-as-left"),
                             UpOutcome::Reused => t!("start-cluster-reused"),
                             _ if self.replaying => t!(
                                 "start-cluster-replayed",
