@@ -10,7 +10,7 @@ use crate::cluster::statedir::StateDir;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::lab::catalog::Catalog;
-use crate::lab::topology::{DEFAULT_LOCAL_BASE, DEFAULT_SHARED_PORT, Layout};
+use crate::model::topology::{DEFAULT_LOCAL_BASE, DEFAULT_SHARED_PORT, Layout};
 use crate::msg;
 
 #[derive(Clone, Debug)]
@@ -36,7 +36,7 @@ pub struct Config {
 impl Config {
     /// Where the local cluster's nodes go for this configuration (`--base-ip`,
     /// `--shared-loopback`), before any of them runs.
-    pub fn local_layout(&self, topo: &crate::lab::topology::Topology) -> Layout {
+    pub fn local_layout(&self, topo: &crate::model::topology::Topology) -> Layout {
         if self.shared_loopback {
             Layout::shared_loopback(topo, self.shared_port)
         } else {

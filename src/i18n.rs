@@ -276,6 +276,24 @@ macro_rules! msg {
     };
 }
 
+/// Marks a serde error message that carries one of our message ids (see [`serde_error`]).
+pub const SERDE_MARK: char = '\u{1f}';
+
+/// A serde error that carries one of our message ids, for custom `Deserialize` impls.
+pub fn serde_error<E: serde::de::Error>(m: Msg) -> E {
+    let mut s = format!("{SERDE_MARK}{}", m.id);
+    for (k, v) in &m.args {
+        let v = match v {
+            Arg::Str(s) => s.clone(),
+            Arg::Int(n) => n.to_string(),
+            Arg::Float(x) => x.to_string(),
+            Arg::Msg(m) => m.text(),
+        };
+        s.push_str(&format!("{SERDE_MARK}{k}={v}"));
+    }
+    E::custom(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

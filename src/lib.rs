@@ -12,6 +12,7 @@ pub mod fsutil;
 pub mod grade;
 pub mod i18n;
 pub mod lab;
+pub mod model;
 pub mod out;
 pub mod render;
 pub mod runner;

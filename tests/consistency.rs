@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 
 use common::cluster::Env;
 use lab::cluster::conn::{Target, connect};
-use lab::cluster::parse::{NodeLine, cluster_nodes};
-use lab::cluster::slots::key_slot;
+use lab::cluster::parse::cluster_nodes;
 use lab::consistency::{self, Options, Report};
+use lab::model::slots::key_slot;
+use lab::model::state::NodeLine;
 use redis::aio::MultiplexedConnection;
 use redis::{Value, cmd};
 

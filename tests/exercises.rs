@@ -73,7 +73,12 @@ fn an_exercise_fails_untouched_passes_solved_and_its_report_holds() {
 
     // Solved: the shard of mf:user:1000 (a:6379) fails over to b:6380 and back, while the
     // runner's consistency test watches.
+    // CLUSTER FAILOVER answers OK before anything happens: the failback waits for the
+    // promotion, then for every node to know of it.
     env.redis_cli('b', 6380, &["CLUSTER", "FAILOVER"]);
+    env.wait_for("the promotion", LONG, || {
+        env.redis_cli('b', 6380, &["ROLE"]).starts_with("master")
+    });
     env.lab()
         .args(["cluster", "check", "--wait", "30s"])
         .run()

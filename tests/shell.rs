@@ -11,9 +11,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::cluster::Env;
-use lab::cluster::addr::NodeAddr;
 use lab::cluster::conn::{Auth, ConnError, Target};
 use lab::i18n::Msg;
+use lab::model::addr::NodeAddr;
 use lab::shell::Session;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 

@@ -1,6 +1,7 @@
 # The lab format: lint findings, YAML and template errors.
 
 lint-error = error
+lint-note = note
 lint-warning = warning
 lint-summary = { $lab }: { $errors ->
     [0] no errors
@@ -80,3 +81,4 @@ lint-exercise-missing = a lab of kind exercise needs an `exercise:` section with
 lint-exercise-in-lab = only a lab of `kind: exercise` has an `exercise:` section.
 lint-exercise-solved-by-setup = the exercise is already solved by its setup: an untouched cluster would score { $percent } %, at least the pass mark { $mark } %.
 lint-description-missing = the criterion “{ $id }” has no description in “{ $lang }”.
+lint-not-simulated = criterion “{ $id }”: { $check } is not simulated ({ $why }); `lab test` proves it on a real cluster.

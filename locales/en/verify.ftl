@@ -41,3 +41,22 @@ verify-flagged = expected the other nodes to flag { $node } as { $flag }; none d
 verify-elapsed-soon = this happened { $secs } s after the step began, sooner than { $min } s
 verify-elapsed-late = this took { $secs } s from the start of the step, longer than { $max } s
 verify-keys-follow-slots = expected { $node } to hold the { $expected } lab keys of the slots it serves; it holds { $actual }
+
+# How a check is written: what its arguments must be.
+check-bad-value = “{ $value }” is not { $what }; write it like { $usage }
+check-missing-field = “{ $field }” is missing from { $kind }; write it like { $usage }
+check-unknown-field = “{ $field }” is not a field of { $kind } (its fields: { $known }); write it like { $usage }
+check-what-fields = a map of { $fields }
+check-what-node = a node name
+check-what-number = a whole number
+check-what-flag = true or false
+check-what-role = a role
+check-what-slots = a list of slot ranges
+check-what-nodes = a list of { $count } node names
+check-what-flag-kind = a failure flag (fail or suspected)
+
+# Why lint cannot judge a check on the pictured state.
+sim-not-consistency = { $kind } reads the consistency test running in the background
+sim-not-time = { $kind } measures time on a real cluster
+sim-not-processes = { $kind } depends on which processes run
+sim-not-gossip = { $kind } depends on what the nodes tell each other over time

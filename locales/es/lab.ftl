@@ -1,6 +1,7 @@
 # El formato de los laboratorios: avisos de lint, errores de YAML y de plantillas.
 
 lint-error = error
+lint-note = nota
 lint-warning = aviso
 lint-summary = { $lab }: { $errors ->
     [0] ningún error
@@ -80,3 +81,4 @@ lint-exercise-missing = un laboratorio de tipo exercise necesita una sección `e
 lint-exercise-in-lab = solo un laboratorio con `kind: exercise` tiene sección `exercise:`.
 lint-exercise-solved-by-setup = el ejercicio ya está resuelto por su preparación: un cluster sin tocar sacaría un { $percent } %, al menos el aprobado del { $mark } %.
 lint-description-missing = el criterio «{ $id }» no tiene descripción en «{ $lang }».
+lint-not-simulated = criterio «{ $id }»: { $check } no se simula ({ $why }); `lab test` lo prueba en un cluster real.

@@ -41,3 +41,22 @@ verify-flagged = se esperaba que los demás nodos marcaran { $node } como { $fla
 verify-elapsed-soon = esto ha ocurrido { $secs } s después de empezar el paso, antes de { $min } s
 verify-elapsed-late = esto ha tardado { $secs } s desde el principio del paso, más de { $max } s
 verify-keys-follow-slots = se esperaba que { $node } tuviera las { $expected } claves del laboratorio de los slots que sirve; tiene { $actual }
+
+# Cómo se escribe una comprobación: lo que deben ser sus argumentos.
+check-bad-value = «{ $value }» no es { $what }; escríbelo como { $usage }
+check-missing-field = falta «{ $field }» en { $kind }; escríbelo como { $usage }
+check-unknown-field = «{ $field }» no es un campo de { $kind } (sus campos: { $known }); escríbelo como { $usage }
+check-what-fields = un mapa con { $fields }
+check-what-node = un nombre de nodo
+check-what-number = un número entero
+check-what-flag = true o false
+check-what-role = un rol
+check-what-slots = una lista de rangos de slots
+check-what-nodes = una lista de { $count } nombres de nodo
+check-what-flag-kind = una marca de fallo (fail o suspected)
+
+# Por qué lint no puede juzgar una comprobación sobre el estado imaginado.
+sim-not-consistency = { $kind } lee la prueba de consistencia que corre en segundo plano
+sim-not-time = { $kind } mide tiempo en un cluster real
+sim-not-processes = { $kind } depende de qué procesos están en marcha
+sim-not-gossip = { $kind } depende de lo que los nodos se cuentan con el tiempo

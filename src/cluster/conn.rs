@@ -11,8 +11,9 @@ use std::time::Duration;
 use redis::aio::MultiplexedConnection;
 use redis::{AsyncConnectionConfig, Client, ConnectionAddr, ConnectionInfo, IntoConnectionInfo};
 
-use super::addr::NodeAddr;
 use crate::i18n::Msg;
+use crate::model::addr::NodeAddr;
+pub use crate::model::state::ConnError;
 use crate::msg;
 
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -159,51 +160,19 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Why a node could not be reached: said to the user with what to do.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ConnError {
-    Refused,
-    Timeout,
-    AuthRequired,
-    AuthFailed,
-    Other(String),
-}
-
-impl ConnError {
-    pub fn from_redis(e: &redis::RedisError) -> ConnError {
-        let code = e.code().unwrap_or("");
-        if code == "NOAUTH" || e.to_string().contains("NOAUTH") {
-            ConnError::AuthRequired
-        } else if code == "WRONGPASS" || e.to_string().contains("WRONGPASS") {
-            ConnError::AuthFailed
-        } else if e.is_connection_refusal() {
-            ConnError::Refused
-        } else if e.is_timeout() {
-            ConnError::Timeout
-        } else {
-            ConnError::Other(e.to_string())
-        }
-    }
-
-    /// Short reason, for tables and lists.
-    pub fn reason(&self) -> Msg {
-        match self {
-            ConnError::Refused => msg!("conn-refused"),
-            ConnError::Timeout => msg!("conn-timeout"),
-            ConnError::AuthRequired => msg!("conn-auth-required"),
-            ConnError::AuthFailed => msg!("conn-auth-failed"),
-            ConnError::Other(detail) => msg!("conn-other", detail = detail.as_str()),
-        }
-    }
-
-    /// The full message for a node that had to answer: what happened and what to do.
-    pub fn unreachable(&self, addr: &NodeAddr) -> Msg {
-        msg!(
-            "error-unreachable",
-            addr = addr.to_string(),
-            reason = self.reason().text()
-        )
+/// What a failed exchange with a node means to the user.
+pub fn classify(e: &redis::RedisError) -> ConnError {
+    let code = e.code().unwrap_or("");
+    if code == "NOAUTH" || e.to_string().contains("NOAUTH") {
+        ConnError::AuthRequired
+    } else if code == "WRONGPASS" || e.to_string().contains("WRONGPASS") {
+        ConnError::AuthFailed
+    } else if e.is_connection_refusal() {
+        ConnError::Refused
+    } else if e.is_timeout() {
+        ConnError::Timeout
+    } else {
+        ConnError::Other(e.to_string())
     }
 }
 
@@ -222,14 +191,14 @@ pub async fn connect_with(
     let client = t
         .connection_info()
         .and_then(Client::open)
-        .map_err(|e| ConnError::from_redis(&e))?;
+        .map_err(|e| classify(&e))?;
     let config = AsyncConnectionConfig::new()
         .set_connection_timeout(Some(connect))
         .set_response_timeout(Some(response));
     client
         .get_multiplexed_async_connection_with_config(&config)
         .await
-        .map_err(|e| ConnError::from_redis(&e))
+        .map_err(|e| classify(&e))
 }
 
 #[cfg(test)]

@@ -1,39 +1,14 @@
-//! A lab's sample data: the same keys and values on every run, so checks can count them.
-//!
-//! Key *i* is `<prefix><noun>:<1000 + i>`, its type taken in turn from the lab's list, the noun
-//! following the type: the manual-failover lab's first key is the hash `mf:user:1000`.
+//! Loading a lab's sample data (see [`crate::model::dataset`] for which keys) into the masters
+//! that own their slots, pipelined per node.
 
 use std::collections::BTreeMap;
 
 use redis::aio::MultiplexedConnection;
 use redis::{Pipeline, pipe};
 
-use super::addr::NodeAddr;
-use super::slots::key_slot;
-use crate::lab::manifest::{DataType, Dataset};
-
-pub fn noun(t: DataType) -> &'static str {
-    match t {
-        DataType::Hash => "user",
-        DataType::String => "session",
-        DataType::List => "queue",
-        DataType::Set => "tags",
-        DataType::Zset => "scores",
-    }
-}
-
-/// The i-th key of a dataset and its type.
-pub fn key(d: &Dataset, i: u64) -> (String, DataType) {
-    let t = d.types[(i % d.types.len().max(1) as u64) as usize];
-    (format!("{}{}:{}", d.prefix, noun(t), 1000 + i), t)
-}
-
-/// The slot of every key of a dataset, in key order.
-pub fn slots(d: &Dataset) -> Vec<u16> {
-    (0..d.count)
-        .map(|i| key_slot(key(d, i).0.as_bytes()))
-        .collect()
-}
+use crate::model::addr::NodeAddr;
+use crate::model::dataset::{DataType, Dataset, key};
+use crate::model::slots::key_slot;
 
 /// Appends the command that writes key `i` to a pipeline.
 fn write(p: &mut Pipeline, d: &Dataset, i: u64) {

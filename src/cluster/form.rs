@@ -15,17 +15,18 @@ use std::time::{Duration, Instant};
 use redis::aio::MultiplexedConnection;
 use redis::cmd;
 
-use super::addr::NodeAddr;
 use super::conn::{ConnError, Target, connect};
 use super::dataset;
 use super::inspect::Inspector;
 use super::parse::cluster_nodes;
-use super::state::ClusterState;
 use crate::error::{Error, Result};
 use crate::i18n::Msg;
-use crate::lab::check::Role;
-use crate::lab::manifest::Dataset;
-use crate::lab::topology::{NodeRef, Topology};
+use crate::model::Role;
+use crate::model::addr::NodeAddr;
+use crate::model::dataset::Dataset;
+use crate::model::node::NodeRef;
+use crate::model::state::ClusterState;
+use crate::model::topology::Topology;
 use crate::{msg, t};
 
 /// The node timeout while forming: the smallest rejoin delay redis-server allows.
@@ -222,7 +223,7 @@ pub async fn ensure_empty(members: &[Member]) -> Result<()> {
 
 /// How the plan places nodes, by address: used to wait for it and to say what is missing.
 pub struct Expected {
-    pub masters: Vec<(NodeAddr, super::slots::SlotSet)>,
+    pub masters: Vec<(NodeAddr, crate::model::slots::SlotSet)>,
     pub replicas: Vec<(NodeAddr, NodeAddr)>,
 }
 
@@ -439,7 +440,7 @@ pub async fn form(
 
     if let Some(d) = data {
         progress.phase(Phase::Loading);
-        let owners: Vec<(NodeAddr, super::slots::SlotSet)> = expected.masters.clone();
+        let owners: Vec<(NodeAddr, crate::model::slots::SlotSet)> = expected.masters.clone();
         let conn_by_addr: BTreeMap<NodeAddr, MultiplexedConnection> = members
             .iter()
             .zip(&conns)

@@ -10,11 +10,11 @@ use redis::aio::MultiplexedConnection;
 use redis::{Value, cmd, pipe};
 use tokio::sync::Mutex;
 
-use super::addr::NodeAddr;
 use super::conn::{ConnError, Target, connect_with};
 use super::parse::{self, cluster_info, cluster_nodes, replication, shard_health};
-use super::state::{ClusterState, NodeState, Unreachable};
-use crate::lab::check::Role;
+use crate::model::Role;
+use crate::model::addr::NodeAddr;
+use crate::model::state::{ClusterState, NodeState, Unreachable};
 
 /// Inspection must stay quick even when a node is paused (SIGSTOP): a paused node costs this
 /// long, then counts as unreachable.
@@ -62,7 +62,7 @@ impl Inspector {
                 Ok(n) => return Ok(n),
                 Err(e) => {
                     self.forget(&t.addr).await;
-                    let err = ConnError::from_redis(&e);
+                    let err = crate::cluster::conn::classify(&e);
                     if attempt == 1 || !(e.is_io_error() || e.is_connection_dropped()) {
                         return Err(err);
                     }
@@ -104,7 +104,7 @@ pub async fn discover(seed: &Target) -> Result<Vec<Target>, ConnError> {
         .arg("NODES")
         .query_async(&mut c)
         .await
-        .map_err(|e| ConnError::from_redis(&e))?;
+        .map_err(|e| crate::cluster::conn::classify(&e))?;
     let mut out = vec![seed.clone()];
     for line in cluster_nodes(&text) {
         if let Some(addr) = line.addr.filter(|a| *a != seed.addr && a.port != 0)

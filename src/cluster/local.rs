@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::Signal;
 use tokio::process::{Child, Command};
 
-use super::addr::NodeAddr;
 use super::process;
 use super::statedir::StateDir;
 use crate::error::{Error, Result};
-use crate::lab::topology::NodeRef;
+use crate::model::addr::NodeAddr;
+use crate::model::node::NodeRef;
 use crate::msg;
 
 #[derive(Clone, Debug)]

@@ -3,11 +3,9 @@
 //! Nothing here knows about slides or languages; errors carry message ids that the CLI puts
 //! into words.
 
-pub mod addr;
 pub mod conn;
 pub mod dataset;
 pub mod form;
-pub mod health;
 pub mod inspect;
 pub mod local;
 pub mod parse;
@@ -16,6 +14,4 @@ pub mod process;
 pub mod provision;
 pub mod server;
 pub mod setup;
-pub mod slots;
-pub mod state;
 pub mod statedir;

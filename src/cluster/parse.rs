@@ -5,58 +5,9 @@ use std::collections::BTreeMap;
 
 use redis::Value;
 
-use super::addr::NodeAddr;
-use super::slots::{SlotRange, SlotSet};
-
-/// A slot a node is moving: `[slot->-id]` (migrating to id) or `[slot-<-id]` (importing).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct OpenSlot {
-    pub slot: u16,
-    pub migrating: bool,
-    /// The other node of the move.
-    pub peer: String,
-}
-
-/// One line of CLUSTER NODES: how one node sees another (or itself).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct NodeLine {
-    pub id: String,
-    /// `None` while the address is unknown (`:0@0`, handshake, noaddr).
-    pub addr: Option<NodeAddr>,
-    pub flags: Vec<String>,
-    pub master_id: Option<String>,
-    pub config_epoch: u64,
-    pub connected: bool,
-    pub slots: SlotSet,
-    pub open: Vec<OpenSlot>,
-}
-
-impl NodeLine {
-    pub fn has_flag(&self, f: &str) -> bool {
-        self.flags.iter().any(|x| x == f)
-    }
-
-    pub fn is_myself(&self) -> bool {
-        self.has_flag("myself")
-    }
-
-    pub fn is_master(&self) -> bool {
-        self.has_flag("master")
-    }
-
-    pub fn is_replica(&self) -> bool {
-        self.has_flag("slave")
-    }
-
-    /// Flags that mean trouble: a failure suspected or agreed, or a node not yet known.
-    pub fn is_failing(&self) -> bool {
-        self.has_flag("fail") || self.has_flag("fail?")
-    }
-
-    pub fn is_settled(&self) -> bool {
-        !self.has_flag("handshake") && !self.has_flag("noaddr") && self.addr.is_some()
-    }
-}
+use crate::model::addr::NodeAddr;
+use crate::model::slots::{SlotRange, SlotSet};
+use crate::model::state::{ClusterInfo, NodeLine, OpenSlot, ReplicaLink, Replication};
 
 /// Parses one CLUSTER NODES line; `None` for a line that does not have the fields.
 pub fn node_line(line: &str) -> Option<NodeLine> {
@@ -121,19 +72,6 @@ pub fn fields(text: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ClusterInfo {
-    pub state_ok: bool,
-    pub slots_assigned: u32,
-    pub slots_ok: u32,
-    pub slots_pfail: u32,
-    pub slots_fail: u32,
-    pub known_nodes: u32,
-    pub size: u32,
-    pub current_epoch: u64,
-    pub my_epoch: u64,
-}
-
 pub fn cluster_info(text: &str) -> ClusterInfo {
     let f = fields(text);
     let num = |k: &str| f.get(k).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
@@ -148,29 +86,6 @@ pub fn cluster_info(text: &str) -> ClusterInfo {
         current_epoch: num("cluster_current_epoch"),
         my_epoch: num("cluster_my_epoch"),
     }
-}
-
-/// A replica as its master lists it in INFO replication.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ReplicaLink {
-    pub addr: NodeAddr,
-    /// `online`, `wait_bgsave`, `send_bulk`…
-    pub state: String,
-    pub offset: i64,
-    pub lag: i64,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Replication {
-    pub is_master: bool,
-    /// For a replica: its master as it was told, and whether the link is up.
-    pub master: Option<NodeAddr>,
-    pub link_up: Option<bool>,
-    pub sync_in_progress: bool,
-    /// The offset this node has processed (`slave_repl_offset` on a replica).
-    pub offset: i64,
-    pub master_repl_offset: i64,
-    pub replicas: Vec<ReplicaLink>,
 }
 
 pub fn replication(text: &str) -> Replication {

@@ -98,7 +98,7 @@ pub fn is_stopped(pid: u32) -> bool {
 }
 
 /// The process listening on a TCP address, if the kernel says (Linux, IPv4): its pid and name.
-pub fn listener_of(addr: &super::addr::NodeAddr) -> Option<(u32, String)> {
+pub fn listener_of(addr: &crate::model::addr::NodeAddr) -> Option<(u32, String)> {
     let ip: std::net::Ipv4Addr = addr.host.parse().ok()?;
     let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
     // /proc/net/tcp writes the address as little-endian hex, then `:PORT` in hex.
@@ -146,7 +146,7 @@ mod tests {
     fn finds_the_listener_of_a_port() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = l.local_addr().unwrap().port();
-        let found = listener_of(&super::super::addr::NodeAddr::new("127.0.0.1", port));
+        let found = listener_of(&crate::model::addr::NodeAddr::new("127.0.0.1", port));
         assert_eq!(found.map(|(pid, _)| pid), Some(std::process::id()));
     }
 }

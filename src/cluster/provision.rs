@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use tokio::signal::unix::{SignalKind, signal};
 
-use super::addr::NodeAddr;
 use super::conn::{Auth, Target};
 use super::form::{self, Member, Phase, Progress};
 use super::inspect::Inspector;
@@ -22,14 +21,16 @@ use super::local::{self, AddrProblem, LocalNode, Spawned, Stopped};
 use super::process;
 use super::server::RedisServer;
 use super::setup;
-use super::state::ClusterState;
 use super::statedir::{Backend, ClusterRecord, RecordNode, StateDir};
 use crate::error::{Error, Result};
 use crate::i18n::Msg;
-use crate::lab::manifest::Dataset;
-use crate::lab::setup::{SetupAction, Stage};
+use crate::model::addr::NodeAddr;
+use crate::model::dataset::Dataset;
+use crate::model::setup::{SetupAction, Stage};
+use crate::model::state::ClusterState;
 
-use crate::lab::topology::{Layout, NodeRef, Topology};
+use crate::model::node::NodeRef;
+use crate::model::topology::{Layout, Topology};
 use crate::msg;
 
 /// What a lab needs from its cluster.
@@ -158,8 +159,8 @@ impl Cluster {
         Some(layout)
     }
 
-    fn layout_kind(&self) -> crate::lab::topology::LayoutKind {
-        use crate::lab::topology::LayoutKind;
+    fn layout_kind(&self) -> crate::model::topology::LayoutKind {
+        use crate::model::topology::LayoutKind;
         match self.record.backend {
             Backend::Remote => LayoutKind::Given,
             Backend::Local => match self.record.nodes.first().map(|n| n.addr.host.as_str()) {
@@ -169,7 +170,7 @@ impl Cluster {
                 Some(h) => LayoutKind::Local {
                     base: h
                         .parse()
-                        .unwrap_or(crate::lab::topology::DEFAULT_LOCAL_BASE),
+                        .unwrap_or(crate::model::topology::DEFAULT_LOCAL_BASE),
                 },
                 None => LayoutKind::Given,
             },
@@ -326,7 +327,11 @@ async fn existing(
                 .iter()
                 .map(|n| msg!("problem-node-not-running", addr = n.addr.to_string()))
                 .collect();
-            p.extend(super::health::problems(&snapshot).iter().map(|p| p.msg()));
+            p.extend(
+                crate::model::health::problems(&snapshot)
+                    .iter()
+                    .map(|p| p.msg()),
+            );
             p
         };
         let list = problems

@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 use nix::fcntl::{Flock, FlockArg};
 use serde::{Deserialize, Serialize};
 
-use super::addr::NodeAddr;
 use crate::error::{Error, Result};
 use crate::fsutil;
-use crate::lab::topology::NodeRef;
+use crate::model::addr::NodeAddr;
+use crate::model::node::NodeRef;
 use crate::msg;
 
 #[derive(Clone, Debug)]
@@ -102,20 +102,6 @@ pub enum Backend {
 pub struct RecordNode {
     pub name: NodeRef,
     pub addr: NodeAddr,
-}
-
-impl Serialize for NodeRef {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for NodeRef {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<NodeRef, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse()
-            .map_err(|()| serde::de::Error::custom(format!("not a node name: {s}")))
-    }
 }
 
 /// What the cluster in this state directory is. Never holds a password.

@@ -91,7 +91,7 @@ pub fn print(figures: &[Figure]) {
 
 pub fn run(config: &Config, args: &BenchArgs) -> Result<()> {
     let rt = common::runtime()?;
-    let base_ip = if config.base_ip == crate::lab::topology::DEFAULT_LOCAL_BASE {
+    let base_ip = if config.base_ip == crate::model::topology::DEFAULT_LOCAL_BASE {
         BENCH_BASE_IP
     } else {
         config.base_ip
@@ -164,7 +164,7 @@ async fn provision_figures(
 async fn time_to_pass(
     session: &crate::runner::session::Session,
     step: &crate::lab::manifest::Step,
-    replica: &crate::lab::topology::NodeRef,
+    replica: &crate::model::node::NodeRef,
     poll: Duration,
 ) -> Result<Duration> {
     let start = session.snapshot().await;
@@ -219,7 +219,7 @@ async fn failover_figures(
     base_ip: std::net::Ipv4Addr,
     runs: usize,
 ) -> Result<Vec<Figure>> {
-    use crate::lab::topology::NodeRef;
+    use crate::model::node::NodeRef;
     let (lab, cluster) = bench_cluster(config, state, base_ip).await?;
     // A replica that ran an election starts no other within 4 × node-timeout (20 s at the
     // lab's 5 s). A manual failover does not depend on the timeout, so the benchmark lowers

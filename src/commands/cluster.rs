@@ -8,16 +8,16 @@ use super::common::{self, DEFAULT_LAB};
 use super::progress::Spinner;
 use crate::cli::{CheckArgs, ClusterCommand, StatusArgs, UpArgs};
 use crate::cluster::conn::Target;
-use crate::cluster::health::problems;
 use crate::cluster::inspect::{Inspector, discover};
 use crate::cluster::local::LocalNode;
 use crate::cluster::process;
 use crate::cluster::provision::{self, Cluster, UpOutcome};
-use crate::cluster::state::ClusterState;
 use crate::cluster::statedir::Backend;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::lab::check::Role;
+use crate::model::Role;
+use crate::model::health::problems;
+use crate::model::state::ClusterState;
 use crate::render::table::Table;
 use crate::{msg, t};
 
@@ -133,7 +133,7 @@ async fn status(config: &Config, args: &StatusArgs) -> Result<()> {
         t!("status-offset"),
         t!("status-flags"),
     ]);
-    let mut rows: Vec<(crate::cluster::addr::NodeAddr, Vec<String>)> = vec![];
+    let mut rows: Vec<(crate::model::addr::NodeAddr, Vec<String>)> = vec![];
     for n in &state.nodes {
         let role = match n.role {
             Role::Master => style(t!("role-master")).cyan().to_string(),
@@ -276,7 +276,7 @@ async fn check(config: &Config, args: &CheckArgs) -> Result<()> {
 /// The report of `cluster check`, and how many `[ERR]` lines it has.
 pub fn check_report(
     state: &ClusterState,
-    first: &crate::cluster::addr::NodeAddr,
+    first: &crate::model::addr::NodeAddr,
     expected: usize,
 ) -> (String, usize) {
     let mut out = vec![];
@@ -343,7 +343,7 @@ pub fn check_report(
         for d in disagreements {
             out.push(format!(
                 "      {}",
-                crate::cluster::health::Problem::Disagree(d).msg().text()
+                crate::model::health::Problem::Disagree(d).msg().text()
             ));
         }
     }
@@ -376,7 +376,7 @@ pub fn check_report(
     } else {
         errors += 1;
         if covered.len() != 16384 {
-            let missing = crate::cluster::slots::SlotSet::all().difference(&covered);
+            let missing = crate::model::slots::SlotSet::all().difference(&covered);
             out.push(err(t!(
                 "check-not-covered",
                 count = missing.len(),
@@ -456,7 +456,7 @@ pub fn check_report(
 }
 
 /// `[0-5960],[10923-16383]`, as redis-cli writes slot lists.
-fn slot_list(s: &crate::cluster::slots::SlotSet) -> String {
+fn slot_list(s: &crate::model::slots::SlotSet) -> String {
     s.ranges()
         .iter()
         .map(|r| format!("[{r}]"))
@@ -499,13 +499,13 @@ pub fn member<'a>(cluster: &'a Cluster, name: &str) -> Result<&'a crate::cluster
 }
 
 /// The node a user names: an address of the cluster, or the lab's name for it (`b:6380`).
-pub fn find_node(cluster: &Cluster, name: &str) -> Option<crate::cluster::addr::NodeAddr> {
-    if let Ok(addr) = name.parse::<crate::cluster::addr::NodeAddr>()
+pub fn find_node(cluster: &Cluster, name: &str) -> Option<crate::model::addr::NodeAddr> {
+    if let Ok(addr) = name.parse::<crate::model::addr::NodeAddr>()
         && cluster.members.iter().any(|m| m.target.addr == addr)
     {
         return Some(addr);
     }
-    name.parse::<crate::lab::topology::NodeRef>()
+    name.parse::<crate::model::node::NodeRef>()
         .ok()
         .and_then(|n| cluster.addr(&n))
 }

@@ -100,7 +100,7 @@ pub fn cluster(config: &Config, nodes: &NodesArg) -> Result<Cluster> {
             .enumerate()
             .map(|(i, t)| RecordNode {
                 name: names.get(i).cloned().unwrap_or_else(|| {
-                    crate::lab::topology::NodeRef::new(format!("n{i}"), t.addr.port)
+                    crate::model::node::NodeRef::new(format!("n{i}"), t.addr.port)
                 }),
                 addr: t.addr.clone(),
             })

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::lab::Lab;
 use crate::lab::slides::Deck;
-use crate::lab::topology::Layout;
+use crate::model::topology::Layout;
 use crate::{msg, t};
 
 /// One deck, rendered for a layout, its step markers removed.

@@ -51,14 +51,14 @@ pub fn run(config: &Config, args: &GradeArgs) -> Result<()> {
     let hints = progress.hints.values().sum::<usize>() as u32;
     let renderer = session.renderer(Some(&now));
     let g = grade::grade(&Inputs {
-        exercise: &exercise,
+        scheme: &exercise.scheme,
         layout: &session.layout,
         baseline: &baseline,
         now: &now,
         consistency: consistency.as_ref(),
         hints_used: hints,
         lang: config.lang.code(),
-        renderer: Some(&renderer),
+        render: Some(&|t: &str| renderer.render(t).unwrap_or_else(|_| t.to_string())),
         key_slots: Some(&session.key_slots),
     });
     progress.attempts += 1;

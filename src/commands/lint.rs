@@ -25,6 +25,17 @@ pub fn print_diagnostic(d: &Diagnostic) {
     let severity = match d.severity {
         Severity::Error => style(t!("lint-error")).red().bold(),
         Severity::Warning => style(t!("lint-warning")).yellow().bold(),
+        Severity::Note => {
+            // Not a problem: on stdout, beside the summary.
+            crate::outln!(
+                "{}:{}: {}: {}",
+                display_path(&d.path),
+                d.pos,
+                style(t!("lint-note")).cyan(),
+                d.msg.text()
+            );
+            return;
+        }
     };
     crate::errln!(
         "{}:{}: {}: {}",
@@ -56,7 +67,10 @@ pub fn run(config: &Config, args: &LintArgs) -> Result<()> {
             print_diagnostic(d);
         }
         let e = diags.iter().filter(|d| d.is_error()).count();
-        let w = diags.len() - e;
+        let w = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
         let slides: usize = lab.decks.iter().map(|(_, d)| d.slides.len()).sum();
         let steps = lab.manifest.as_ref().map_or(0, |m| m.steps.len());
         let summary = t!(

@@ -35,7 +35,7 @@ pub fn run(config: &Config) -> Result<()> {
     for (lab, title) in labs.iter().zip(&titles) {
         let steps = lab.manifest.as_ref().map_or(0, |m| m.steps.len());
         let what = match lab.manifest.as_ref().and_then(|m| m.exercise.as_ref()) {
-            Some(ex) => t!("list-exercise", criteria = ex.criteria.len()),
+            Some(ex) => t!("list-exercise", criteria = ex.scheme.criteria.len()),
             None => t!("list-steps", count = steps),
         };
         let pad_id = id_width - lab.id.chars().count();

@@ -3,7 +3,7 @@
 use crate::cli::{ShowArgs, TopologyArg};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::lab::topology::Layout;
+use crate::model::topology::Layout;
 use crate::render::markdown::RenderStyle;
 use crate::render::slide;
 use crate::{msg, t};

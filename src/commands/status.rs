@@ -33,7 +33,7 @@ pub fn run(config: &Config) -> Result<()> {
         let best = crate::runner::grading::best(&config.state, &id).or(p.best_percent);
         let step = match (&m.exercise, &p.step) {
             (Some(ex), _) => match best {
-                Some(b) if b >= f64::from(ex.pass_mark) => {
+                Some(b) if b >= f64::from(ex.scheme.pass_mark) => {
                     style(t!("status-exercise-passed", best = format!("{b:.0}")))
                         .green()
                         .to_string()
@@ -41,7 +41,7 @@ pub fn run(config: &Config) -> Result<()> {
                 Some(b) => t!(
                     "status-exercise-best",
                     best = format!("{b:.0}"),
-                    mark = ex.pass_mark
+                    mark = ex.scheme.pass_mark
                 ),
                 None => t!("status-exercise-ungraded"),
             },

@@ -79,7 +79,7 @@ pub fn run(config: &Config, args: &TestArgs) -> Result<()> {
             lang = config.lang.code()
         )));
     }
-    let base_ip = if config.base_ip == crate::lab::topology::DEFAULT_LOCAL_BASE {
+    let base_ip = if config.base_ip == crate::model::topology::DEFAULT_LOCAL_BASE {
         TEST_BASE_IP
     } else {
         config.base_ip

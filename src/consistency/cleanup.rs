@@ -10,9 +10,9 @@ use redis::{Cmd, Value, cmd, pipe};
 
 use super::route::Route;
 use super::stats::{ErrKind, redirect};
-use crate::cluster::addr::NodeAddr;
 use crate::cluster::conn::{Auth, ConnError, Target, connect_with};
-use crate::cluster::slots::{SLOTS, key_slot};
+use crate::model::addr::NodeAddr;
+use crate::model::slots::{SLOTS, key_slot};
 
 /// How long a heartbeat lives; it is refreshed every [`HEARTBEAT_EVERY`].
 pub(crate) const HEARTBEAT_TTL_S: u64 = 15;

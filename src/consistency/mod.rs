@@ -31,11 +31,12 @@ use redis::{Value, cmd};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
-use crate::cluster::addr::NodeAddr;
-use crate::cluster::conn::{Auth, ConnError, Target, connect_with};
-use crate::cluster::parse::{NodeLine, cluster_nodes};
-use crate::cluster::slots::{SLOTS, SlotSet, key_slot};
+use crate::cluster::conn::{Auth, Target, connect_with};
+use crate::cluster::parse::cluster_nodes;
 use crate::error::{Error, Result};
+use crate::model::addr::NodeAddr;
+use crate::model::slots::{SLOTS, SlotSet, key_slot};
+use crate::model::state::NodeLine;
 use crate::msg;
 use cleanup::Pool;
 use route::{Route, SlotsEntry, Topo};
@@ -150,7 +151,7 @@ impl Report {
         self.lost == 0
     }
 
-    pub fn summary(&self) -> crate::verify::ConsistencySummary {
+    pub fn summary(&self) -> crate::model::consistency::ConsistencySummary {
         summary_of(self.lost, self.owner_changes.len() as u64, self.writes)
     }
 }
@@ -158,8 +159,12 @@ impl Report {
 /// The one place a summary is made, for the run and for its report. (`..Default` keeps it
 /// compiling if the summary gains fields.)
 #[allow(clippy::needless_update)]
-fn summary_of(lost: u64, owner_changes: u64, writes: u64) -> crate::verify::ConsistencySummary {
-    crate::verify::ConsistencySummary {
+fn summary_of(
+    lost: u64,
+    owner_changes: u64,
+    writes: u64,
+) -> crate::model::consistency::ConsistencySummary {
+    crate::model::consistency::ConsistencySummary {
         lost,
         saw_failover: owner_changes > 0,
         owner_changes,
@@ -434,7 +439,7 @@ impl Running {
     }
 
     /// As of now.
-    pub fn summary(&self) -> crate::verify::ConsistencySummary {
+    pub fn summary(&self) -> crate::model::consistency::ConsistencySummary {
         let c = self.shared.counts.load();
         summary_of(c.lost, self.shared.events.load(Relaxed), c.writes)
     }
@@ -559,7 +564,7 @@ async fn read_map(seeds: &[Target]) -> Result<(Target, Vec<SlotsEntry>, Vec<Node
             }
             Err(e) => {
                 last = Some(Error::Environment(
-                    ConnError::from_redis(&e).unreachable(&seed.addr),
+                    crate::cluster::conn::classify(&e).unreachable(&seed.addr),
                 ));
                 continue;
             }
@@ -762,7 +767,7 @@ mod tests {
         assert!(!r.passed() && r.saw_failover());
         assert_eq!(
             r.summary(),
-            crate::verify::ConsistencySummary {
+            crate::model::consistency::ConsistencySummary {
                 lost: 1,
                 saw_failover: true,
                 owner_changes: 1,

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use redis::Value;
 
 use super::OwnerChange;
-use crate::cluster::addr::NodeAddr;
-use crate::cluster::parse::NodeLine;
-use crate::cluster::slots::{SLOTS, SlotRange, SlotSet};
+use crate::model::addr::NodeAddr;
+use crate::model::slots::{SLOTS, SlotRange, SlotSet};
+use crate::model::state::NodeLine;
 
 /// No node: a slot nobody serves, as far as the run knows.
 pub(crate) const NONE: u16 = u16::MAX;

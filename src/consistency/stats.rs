@@ -148,16 +148,16 @@ pub(crate) fn incr_reply(v: Option<&Value>) -> Reply<'_> {
 /// (`:6381`, a node that does not know its own address) means the host that answered.
 pub(crate) fn redirect(
     details: &str,
-    answered: &crate::cluster::addr::NodeAddr,
-) -> Option<(u16, crate::cluster::addr::NodeAddr)> {
+    answered: &crate::model::addr::NodeAddr,
+) -> Option<(u16, crate::model::addr::NodeAddr)> {
     let mut parts = details.split_whitespace();
     let slot: u16 = parts.next()?.parse().ok()?;
-    if slot >= crate::cluster::slots::SLOTS {
+    if slot >= crate::model::slots::SLOTS {
         return None;
     }
     let addr = parts.next()?;
     let addr = match addr.strip_prefix(':') {
-        Some(port) => crate::cluster::addr::NodeAddr::new(
+        Some(port) => crate::model::addr::NodeAddr::new(
             answered.host.clone(),
             port.parse().ok().filter(|p| *p != 0)?,
         ),
@@ -344,7 +344,7 @@ impl Histogram {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::addr::NodeAddr;
+    use crate::model::addr::NodeAddr;
 
     fn parsed(resp: &[u8]) -> Value {
         redis::parse_redis_value(resp).unwrap()

@@ -13,8 +13,8 @@ use super::route::{NONE, Route};
 use super::stats::{
     Counts, ErrKind, Histogram, Reply, acknowledge, get_reply, incr_reply, observe, redirect,
 };
-use crate::cluster::addr::NodeAddr;
 use crate::cluster::conn::{Target, connect_with};
+use crate::model::addr::NodeAddr;
 
 pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_millis(1000);
 /// Long enough for a master that pauses writes during a manual failover.

@@ -1,18 +1,45 @@
 //! Grading an exercise from the live cluster: each criterion's checks against the baseline
 //! recorded when the exercise began and the cluster now, all or nothing per criterion, hints
 //! subtracted. Pure, like the evaluator it uses; the evidence kept for each criterion is the
-//! slice of cluster state its checks looked at, so a grade can be explained and audited.
+//! slice of cluster state its checks looked at (each kind says which), so a grade can be
+//! explained and audited.
 
 pub mod report;
 
+use std::collections::BTreeMap;
+
 use serde_json::{Value, json};
 
-use crate::cluster::state::ClusterState;
 use crate::i18n::Msg;
-use crate::lab::check::Check;
-use crate::lab::exercise::Exercise;
-use crate::lab::topology::{Layout, NodeRef};
-use crate::verify::{ConsistencySummary, Context, evaluate};
+use crate::model::{ClusterState, Layout};
+use crate::verify::check::Evidence;
+use crate::verify::{Check, ConsistencySummary, Context, evaluate, node_evidence};
+
+/// A set of checks worth some points: all or nothing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Criterion {
+    pub id: String,
+    pub points: u32,
+    /// By language; may hold templates (addresses), filled in when graded.
+    pub description: BTreeMap<String, String>,
+    pub checks: Vec<Check>,
+}
+
+/// How an exercise is graded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scheme {
+    pub criteria: Vec<Criterion>,
+    /// Percent of the points needed to pass.
+    pub pass_mark: u32,
+    /// Points each hint costs.
+    pub hint_cost: u32,
+}
+
+impl Scheme {
+    pub fn max_points(&self) -> u32 {
+        self.criteria.iter().map(|c| c.points).sum()
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CriterionResult {
@@ -45,7 +72,7 @@ pub struct Grade {
 }
 
 pub struct Inputs<'a> {
-    pub exercise: &'a Exercise,
+    pub scheme: &'a Scheme,
     pub layout: &'a Layout,
     pub baseline: &'a ClusterState,
     pub now: &'a ClusterState,
@@ -54,99 +81,49 @@ pub struct Inputs<'a> {
     /// The language descriptions are taken in.
     pub lang: &'a str,
     /// Fills in the templates of descriptions (addresses), when given.
-    pub renderer: Option<&'a crate::lab::template::Renderer>,
+    pub render: Option<&'a dyn Fn(&str) -> String>,
     /// The slot of every key of the lab's data, for `keys-follow-slots`.
     pub key_slots: Option<&'a [u16]>,
 }
 
-/// How one node looks in a snapshot, for evidence.
-fn node_json(s: &ClusterState, a: &crate::cluster::addr::NodeAddr) -> Value {
-    match s.node(a) {
-        None => json!({ "answers": false }),
-        Some(n) => json!({
-            "answers": true,
-            "role": n.role,
-            "replica_of": s.master_of(n).map(|m| m.addr.to_string()),
-            "slots": n.slots.to_string(),
-            "config_epoch": n.config_epoch,
-            "link_up": n.replication.link_up,
-            "open_slots": n.open_slots.len(),
-        }),
-    }
-}
-
-/// The slice of state a criterion's checks looked at, at the baseline and now.
-fn evidence(checks: &[Check<NodeRef>], i: &Inputs) -> Value {
+/// The slice of state a criterion's checks looked at, at the baseline and now: every node a
+/// check names, and what each kind says it read besides.
+fn evidence(checks: &[Check], cx: &Context, i: &Inputs) -> Value {
     let mut nodes = serde_json::Map::new();
     let mut cluster = serde_json::Map::new();
+    let e = Evidence {
+        cx,
+        baseline: i.baseline,
+        now: i.now,
+    };
     for c in checks {
         for n in c.nodes() {
             if let Some(a) = i.layout.addr(n) {
                 nodes.insert(
                     a.to_string(),
-                    json!({ "baseline": node_json(i.baseline, a), "now": node_json(i.now, a) }),
+                    json!({ "baseline": node_evidence(i.baseline, a), "now": node_evidence(i.now, a) }),
                 );
             }
         }
-        match c {
-            Check::Keys(_) => {
-                cluster.insert(
-                    "lab_keys".into(),
-                    json!({ "baseline": i.baseline.lab_keys(), "now": i.now.lab_keys() }),
-                );
-            }
-            Check::SlotsCovered => {
-                let missing = crate::cluster::slots::SlotSet::all().difference(&i.now.covered());
-                cluster.insert("uncovered_slots".into(), json!(missing.to_string()));
-            }
-            Check::NodesAgree => {
-                cluster.insert("disagreements".into(), json!(i.now.disagreements().len()));
-            }
-            Check::NoOpenSlots => {
-                cluster.insert("open_slots".into(), json!(i.now.open_slots().len()));
-            }
-            Check::ClusterOk => {
-                let not_ok: Vec<String> = i
-                    .now
-                    .nodes
-                    .iter()
-                    .filter(|n| !n.info.state_ok)
-                    .map(|n| n.addr.to_string())
-                    .collect();
-                cluster.insert("not_ok".into(), json!(not_ok));
-            }
-            Check::Masters(_) | Check::Replicas(_) => {
-                cluster.insert("masters".into(), json!(i.now.masters().count()));
-                cluster.insert("replicas".into(), json!(i.now.replicas().count()));
-            }
-            Check::Consistency { .. } => {
-                cluster.insert(
-                    "consistency".into(),
-                    match i.consistency {
-                        Some(c) => json!({ "lost": c.lost, "saw_failover": c.saw_failover, "writes": c.writes }),
-                        None => Value::Null,
-                    },
-                );
-            }
-            _ => {}
+        for (k, v) in c.evidence(&e) {
+            cluster.insert(k.to_string(), v);
         }
     }
     json!({ "nodes": nodes, "cluster": cluster })
 }
 
 pub fn grade(i: &Inputs) -> Grade {
-    let ctx = Context {
+    let cx = Context {
         layout: i.layout,
         consistency: i.consistency,
         key_slots: i.key_slots,
     };
-
     let results: Vec<CriterionResult> = i
-        .exercise
+        .scheme
         .criteria
         .iter()
         .map(|c| {
-            let outcome = evaluate(&c.checks, &ctx, Some(i.baseline), i.now);
+            let outcome = evaluate(&c.checks, &cx, Some(i.baseline), i.now);
             let failures: Vec<Msg> = outcome.failures().cloned().collect();
             let text = c
                 .description
@@ -154,8 +131,8 @@ pub fn grade(i: &Inputs) -> Grade {
                 .or_else(|| c.description.values().next())
                 .cloned()
                 .unwrap_or_else(|| c.id.clone());
-            let description = match i.renderer {
-                Some(r) => r.render(&text).unwrap_or(text),
+            let description = match i.render {
+                Some(r) => r(&text),
                 None => text,
             };
             CriterionResult {
@@ -164,13 +141,13 @@ pub fn grade(i: &Inputs) -> Grade {
                 points: c.points,
                 earned: if failures.is_empty() { c.points } else { 0 },
                 failures,
-                evidence: evidence(&c.checks, i),
+                evidence: evidence(&c.checks, &cx, i),
             }
         })
         .collect();
-    let max_points = i.exercise.max_points();
+    let max_points = i.scheme.max_points();
     let raw: u32 = results.iter().map(|r| r.earned).sum();
-    let hint_penalty = (i.exercise.hint_cost * i.hints_used).min(raw);
+    let hint_penalty = i.scheme.hint_cost.saturating_mul(i.hints_used).min(raw);
     let points = raw - hint_penalty;
     let percent = if max_points == 0 {
         0.0
@@ -184,68 +161,60 @@ pub fn grade(i: &Inputs) -> Grade {
         points,
         max_points,
         percent,
-        pass_mark: i.exercise.pass_mark,
-        passed: percent >= f64::from(i.exercise.pass_mark),
+        pass_mark: i.scheme.pass_mark,
+        passed: percent >= f64::from(i.scheme.pass_mark),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::slots::SlotRange;
-    use crate::cluster::state::tests::{build, course_state};
-    use crate::lab::check::Role;
-    use crate::lab::exercise::Criterion;
-    use crate::lab::topology::DEFAULT_LOCAL_BASE;
-    use crate::lab::topology::tests::course_topology;
+    use crate::model::state::tests::{build, course_state};
+    use crate::model::topology::DEFAULT_LOCAL_BASE;
+    use crate::model::topology::tests::course_topology;
+    use crate::model::{NodeRef, Role, SlotRange};
+    use crate::verify::kinds::{EpochRose, RoleIs, Slots};
 
-    fn exercise() -> Exercise {
+    fn scheme() -> Scheme {
         let n = |h: &str, p| NodeRef::new(h, p);
-        Exercise {
+        Scheme {
             pass_mark: 70,
-            time_limit: None,
             hint_cost: 5,
-            background: None,
             criteria: vec![
                 Criterion {
                     id: "failed-over-and-back".into(),
                     points: 60,
                     description: [("en".to_string(), "failed over and back".to_string())].into(),
                     checks: vec![
-                        Check::EpochRose { node: n("b", 6379) },
-                        Check::Slots {
-                            node: n("b", 6379),
-                            slots: vec![SlotRange::new(6461, 10922)],
-                        },
+                        Check::new(EpochRose(n("b", 6379))),
+                        Check::new(Slots::new(n("b", 6379), [SlotRange::new(6461, 10922)])),
                     ],
                 },
                 Criterion {
                     id: "roles-back".into(),
                     points: 40,
                     description: Default::default(),
-                    checks: vec![Check::Role {
+                    checks: vec![Check::new(RoleIs {
                         node: n("c", 6380),
                         is: Role::Replica,
-                    }],
+                    })],
                 },
             ],
-            solution: vec![],
-            hints: Default::default(),
         }
     }
 
     fn graded(now: &ClusterState, hints: u32) -> Grade {
         let layout = Layout::local(&course_topology(), DEFAULT_LOCAL_BASE);
-        let ex = exercise();
+        let scheme = scheme();
         grade(&Inputs {
-            exercise: &ex,
+            scheme: &scheme,
             layout: &layout,
             baseline: &course_state(),
             now,
             consistency: None,
             hints_used: hints,
             lang: "en",
-            renderer: None,
+            render: None,
             key_slots: None,
         })
     }

@@ -26,36 +26,20 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::check::{Check, RawCheck};
 use super::manifest::{Background, Text};
 use super::solution::Solution;
-use super::topology::NodeRef;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Criterion {
-    pub id: String,
-    pub points: u32,
-    pub description: BTreeMap<String, String>,
-    pub checks: Vec<Check<NodeRef>>,
-}
+use crate::grade::Scheme;
+use crate::model::NodeRef;
+use crate::verify::RawCheck;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Exercise {
-    /// Percent of the points needed to pass.
-    pub pass_mark: u32,
+    /// Criteria, pass mark and hint cost.
+    pub scheme: Scheme,
     pub time_limit: Option<Duration>,
-    /// Points each hint costs.
-    pub hint_cost: u32,
     pub background: Option<Background>,
-    pub criteria: Vec<Criterion>,
     pub solution: Vec<(Solution<NodeRef>, Text)>,
     pub hints: BTreeMap<String, Vec<Text>>,
-}
-
-impl Exercise {
-    pub fn max_points(&self) -> u32 {
-        self.criteria.iter().map(|c| c.points).sum()
-    }
 }
 
 pub(super) type Node = Spanned<String>;
@@ -67,7 +51,7 @@ pub(super) struct RawCriterion {
     pub points: Spanned<u32>,
     #[serde(default)]
     pub description: BTreeMap<String, String>,
-    pub checks: Vec<Spanned<RawCheck<Node>>>,
+    pub checks: Vec<Spanned<RawCheck>>,
 }
 
 #[derive(Deserialize)]

@@ -11,9 +11,10 @@ use super::manifest::Manifest;
 use super::slides::Deck;
 use super::source::{Diagnostic, Pos, SourceFile};
 use super::template::Renderer;
-use super::topology::{DEFAULT_LOCAL_BASE, Layout};
 use crate::i18n::Lang;
+use crate::model::topology::{DEFAULT_LOCAL_BASE, Layout};
 use crate::msg;
+use crate::verify::Simulation;
 
 /// Every finding, sorted by file and position.
 pub fn lint(lab: &Lab) -> Vec<Diagnostic> {
@@ -233,7 +234,7 @@ fn exercise(
     out: &mut Vec<Diagnostic>,
 ) {
     let path = &src.path;
-    for c in &ex.criteria {
+    for c in &ex.scheme.criteria {
         for text in c.description.values() {
             if let Err(e) = renderer.render(text) {
                 out.push(Diagnostic::error(path, m.id_pos, e.msg));
@@ -265,19 +266,35 @@ fn exercise(
     }
     let layout = Layout::local(&m.topology, DEFAULT_LOCAL_BASE);
     let keys = m.data.as_ref().map_or(0, |d| d.count);
-    let untouched = crate::cluster::setup::simulate(&m.topology, &layout, &m.setup, keys);
+    let untouched = crate::verify::simulate::simulate(&m.topology, &layout, &m.setup, keys);
     let g = crate::grade::grade(&crate::grade::Inputs {
-        exercise: ex,
+        scheme: &ex.scheme,
         layout: &layout,
         baseline: &untouched,
         now: &untouched,
         consistency: None,
         hints_used: 0,
         lang: "en",
-        renderer: None,
+        render: None,
         key_slots: None,
     });
-
+    // What the picture cannot tell is said as such: `lab test` proves it on a real cluster.
+    for c in &ex.scheme.criteria {
+        for check in &c.checks {
+            if let Simulation::NotSimulated(why) = check.simulation() {
+                out.push(Diagnostic::note(
+                    path,
+                    m.id_pos,
+                    msg!(
+                        "lint-not-simulated",
+                        id = c.id.as_str(),
+                        check = check.written(),
+                        why = why
+                    ),
+                ));
+            }
+        }
+    }
     if g.passed {
         out.push(Diagnostic::error(
             path,
@@ -285,7 +302,7 @@ fn exercise(
             msg!(
                 "lint-exercise-solved-by-setup",
                 percent = format!("{:.0}", g.percent),
-                mark = ex.pass_mark
+                mark = ex.scheme.pass_mark
             ),
         ));
     }

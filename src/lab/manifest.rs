@@ -11,16 +11,20 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use super::check::{Check, KINDS, RawCheck};
-use super::exercise::{Criterion, Exercise, RawExercise};
-use super::setup::{SetupAction, Stage};
+use super::exercise::{Exercise, RawExercise};
 use super::slides::is_step_id;
 use super::solution::Solution;
 use super::source::{Diagnostic, Pos, SourceFile};
-use super::topology::{NodeRef, Topology, is_host_id};
 use super::yaml;
-use crate::cluster::slots::{SLOTS, SlotRange, SlotSet};
+use crate::grade::{Criterion, Scheme};
+use crate::model::dataset::{DataType, Dataset};
+use crate::model::node::{NodeRef, is_host_id};
+use crate::model::setup::{SetupAction, Stage};
+use crate::model::slots::{SLOTS, SlotRange, SlotSet};
+use crate::model::topology::Topology;
 use crate::msg;
+use crate::verify::args::Build;
+use crate::verify::{Check, KindDef, RawCheck, reads_consistency};
 
 /// What a step asks of the student.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,24 +57,6 @@ pub enum Background {
     Consistency,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DataType {
-    String,
-    Hash,
-    List,
-    Set,
-    Zset,
-}
-
-/// The lab's sample data: `count` keys under `prefix`, types taken in turn from `types`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Dataset {
-    pub prefix: String,
-    pub count: u64,
-    pub types: Vec<DataType>,
-}
-
 /// A text that may hold templates, with where it starts in `lab.yaml`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Text {
@@ -89,7 +75,7 @@ pub struct Step {
     pub timeout: Duration,
     /// Started when the step begins, kept running for the following steps.
     pub background: Option<Background>,
-    pub checks: Vec<Check<NodeRef>>,
+    pub checks: Vec<Check>,
     pub solution: Vec<(Solution<NodeRef>, Text)>,
     pub hints: BTreeMap<String, Vec<Text>>,
     /// Where the step's id is written in `lab.yaml`.
@@ -202,7 +188,7 @@ struct RawStep {
     #[serde(default)]
     background: Option<Background>,
     #[serde(default)]
-    checks: Vec<Spanned<RawCheck<Node>>>,
+    checks: Vec<Spanned<RawCheck>>,
     #[serde(default)]
     solution: Vec<Spanned<Solution<Node>>>,
     #[serde(default)]
@@ -351,12 +337,7 @@ impl Manifest {
         let mut running = false;
         for (raw_step, step) in raw.steps.iter().zip(&steps) {
             running |= step.background == Some(Background::Consistency);
-            if !running
-                && step
-                    .checks
-                    .iter()
-                    .any(|c| matches!(c, Check::Consistency { .. }))
-            {
+            if !running && reads_consistency(&step.checks) {
                 cx.error(
                     &raw_step.id,
                     msg!("lint-consistency-not-started", step = step.id.as_str()),
@@ -525,7 +506,7 @@ fn validate_data(raw: &RawData, cx: &mut Ctx) -> Dataset {
 }
 
 /// Nested check lists (YAML aliases beside further checks) read as one list.
-fn flatten<'a>(checks: &'a [Spanned<RawCheck<Node>>], out: &mut Vec<&'a Spanned<RawCheck<Node>>>) {
+fn flatten<'a>(checks: &'a [Spanned<RawCheck>], out: &mut Vec<&'a Spanned<RawCheck>>) {
     for c in checks {
         match &c.value {
             RawCheck::Group(g) => flatten(g, out),
@@ -534,15 +515,35 @@ fn flatten<'a>(checks: &'a [Spanned<RawCheck<Node>>], out: &mut Vec<&'a Spanned<
     }
 }
 
-/// Checks as written: unknown kinds reported, nodes resolved. `changes` says whether checks
-/// that compare with a start state make sense where these stand.
+/// What a check kind needs from the manifest while it reads its arguments: the topology's
+/// nodes, and the place to report problems.
+struct Resolver<'a, 'b> {
+    cx: &'a mut Ctx<'b>,
+    topo: &'a Topology,
+}
+
+impl Build for Resolver<'_, '_> {
+    fn node(&mut self, name: &Spanned<String>) -> Option<NodeRef> {
+        self.cx.node(name, self.topo)
+    }
+
+    fn error(&mut self, at: &serde_saphyr::Location, m: crate::i18n::Msg) {
+        let pos = yaml::pos_of(at).unwrap_or(Pos { line: 1, col: 1 });
+        self.cx
+            .diags
+            .push(Diagnostic::error(&self.cx.src.path, pos, m));
+    }
+}
+
+/// Checks as written: unknown kinds reported, arguments read, nodes resolved. `changes` says
+/// whether checks that compare with a start state make sense where these stand.
 fn resolve_checks(
-    raw: &[Spanned<RawCheck<Node>>],
+    raw: &[Spanned<RawCheck>],
     changes: bool,
     topo: &Topology,
     data: Option<&Dataset>,
     cx: &mut Ctx,
-) -> Vec<Check<NodeRef>> {
+) -> Vec<Check> {
     let mut checks = vec![];
     let mut flat = vec![];
     flatten(raw, &mut flat);
@@ -555,23 +556,26 @@ fn resolve_checks(
                     msg!(
                         "lint-unknown-check-kind",
                         value = kind.as_str(),
-                        known = KINDS.join(", ")
+                        known = KindDef::names().join(", ")
                     ),
                 );
             }
-            RawCheck::Known(check) => {
-                if check.is_change() && !changes {
+            RawCheck::Known { def, args } => {
+                let mut r = Resolver { cx, topo };
+                let Some(check) = def.read(args, &mut r) else {
+                    continue;
+                };
+                let needs = check.needs();
+                if needs.start && !changes {
                     cx.error(
                         c,
-                        msg!("lint-change-check-not-action", value = check.kind()),
+                        msg!("lint-change-check-not-action", value = check.name()),
                     );
                 }
-                if matches!(check, Check::Keys(_)) && data.is_none() {
+                if needs.data && data.is_none() {
                     cx.error(c, msg!("lint-keys-without-data"));
                 }
-                if let Ok(resolved) = check.clone().try_map(|n| cx.node(&n, topo).ok_or(())) {
-                    checks.push(resolved);
-                }
+                checks.push(check);
             }
         }
     }
@@ -712,11 +716,7 @@ fn validate_exercise(
             );
         }
         let checks = resolve_checks(&c.checks, true, topo, data, cx);
-        if raw.background != Some(Background::Consistency)
-            && checks
-                .iter()
-                .any(|k| matches!(k, Check::Consistency { .. }))
-        {
+        if raw.background != Some(Background::Consistency) && reads_consistency(&checks) {
             cx.error(
                 &c.id,
                 msg!("lint-consistency-not-started", step = c.id.value.as_str()),
@@ -733,11 +733,13 @@ fn validate_exercise(
         cx.error(at, msg!("lint-exercise-needs-solution"));
     }
     Exercise {
-        pass_mark: raw.pass_mark.value,
+        scheme: Scheme {
+            criteria,
+            pass_mark: raw.pass_mark.value,
+            hint_cost: raw.hint_cost,
+        },
         time_limit,
-        hint_cost: raw.hint_cost,
         background: raw.background,
-        criteria,
         solution: resolve_solution(&raw.solution, topo, cx),
         hints: resolve_hints(&raw.hints, cx),
     }

@@ -4,28 +4,25 @@
 //! real addresses only when rendered for a [`topology::Layout`].
 
 pub mod catalog;
-pub mod check;
 pub mod encoding;
 pub mod exercise;
 pub mod lint;
 pub mod manifest;
-pub mod setup;
 pub mod slides;
 pub mod solution;
 pub mod source;
 pub mod template;
-pub mod topology;
 mod yaml;
 
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
+use crate::model::topology::{Layout, Topology};
 use manifest::Manifest;
 use slides::Deck;
 use source::{Diagnostic, SourceFile};
 use template::Vars;
-use topology::{Layout, Topology};
 
 pub const MANIFEST: &str = "lab.yaml";
 
@@ -181,8 +178,8 @@ impl Lab {
 /// The course's shape: three hosts with a master on 6379 and a replica on 6380. Used for bare
 /// slide files, which declare no topology of their own.
 pub fn default_topology() -> Topology {
-    use crate::cluster::slots::{SlotRange, SlotSet};
-    use topology::NodeRef;
+    use crate::model::NodeRef;
+    use crate::model::slots::{SlotRange, SlotSet};
     let r = |a, b| SlotSet::from_ranges([SlotRange::new(a, b)]);
     Topology {
         hosts: vec!["a".into(), "b".into(), "c".into()],

@@ -100,6 +100,8 @@ impl SourceFile {
 pub enum Severity {
     Error,
     Warning,
+    /// Neither wrong nor suspicious: what lint could not judge, said so it is not assumed.
+    Note,
 }
 
 /// One finding about a lab file.
@@ -124,6 +126,15 @@ impl Diagnostic {
     pub fn warning(path: &Path, pos: Pos, msg: Msg) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
+            path: path.to_path_buf(),
+            pos,
+            msg,
+        }
+    }
+
+    pub fn note(path: &Path, pos: Pos, msg: Msg) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Note,
             path: path.to_path_buf(),
             pos,
             msg,

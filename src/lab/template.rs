@@ -16,8 +16,9 @@ use std::sync::Arc;
 
 use minijinja::{Environment, ErrorKind, UndefinedBehavior, Value};
 
-use super::topology::{Layout, NodeRef};
 use crate::i18n::Msg;
+use crate::model::node::NodeRef;
+use crate::model::topology::Layout;
 use crate::msg;
 
 /// What templates can refer to besides addresses.
@@ -98,7 +99,7 @@ impl Renderer {
         let resolve = {
             let layout = layout.clone();
             let known_nodes = known_nodes.clone();
-            move |h: &str, p: u16| -> Result<crate::cluster::addr::NodeAddr, minijinja::Error> {
+            move |h: &str, p: u16| -> Result<crate::model::addr::NodeAddr, minijinja::Error> {
                 let n = NodeRef::new(h, p);
                 layout.addr(&n).cloned().ok_or_else(|| {
                     fail(
@@ -204,8 +205,8 @@ impl Renderer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lab::topology::tests::course_topology;
-    use crate::lab::topology::{DEFAULT_LOCAL_BASE, Layout};
+    use crate::model::topology::tests::course_topology;
+    use crate::model::topology::{DEFAULT_LOCAL_BASE, Layout};
 
     fn local() -> Renderer {
         let vars = Vars {

@@ -8,25 +8,8 @@ use serde::de::DeserializeOwned;
 use serde_saphyr::{Location, MessageFormatter};
 
 use super::source::{Diagnostic, Pos, SourceFile};
-use crate::i18n::{Arg, Msg};
+use crate::i18n::{Arg, Msg, SERDE_MARK as MARK};
 use crate::msg;
-
-const MARK: char = '\u{1f}';
-
-/// A serde error that carries one of our message ids, for custom `Deserialize` impls.
-pub fn coded<E: serde::de::Error>(m: Msg) -> E {
-    let mut s = format!("{MARK}{}", m.id);
-    for (k, v) in &m.args {
-        let v = match v {
-            Arg::Str(s) => s.clone(),
-            Arg::Int(n) => n.to_string(),
-            Arg::Float(x) => x.to_string(),
-            Arg::Msg(m) => m.text(),
-        };
-        s.push_str(&format!("{MARK}{k}={v}"));
-    }
-    E::custom(s)
-}
 
 fn decode(text: &str) -> Option<Msg> {
     let start = text.find(MARK)?;
@@ -154,7 +137,8 @@ mod tests {
 
     #[test]
     fn coded_errors_round_trip() {
-        let e: serde_saphyr::Error = coded(msg!("yaml-node-name", value = "x y"));
+        let e: serde_saphyr::Error =
+            crate::i18n::serde_error(msg!("yaml-node-name", value = "x y"));
         let text = serde_saphyr::DefaultMessageFormatter.format_message(&e);
         let m = message(&text);
         assert_eq!(m.id, "yaml-node-name");

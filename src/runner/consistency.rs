@@ -7,9 +7,9 @@ use console::style;
 /// cluster and the student; standalone `lab consistency` runs as fast as the cluster answers.
 pub const BACKGROUND_RATE: u64 = 50_000;
 
-use crate::cluster::addr::NodeAddr;
-use crate::cluster::slots::SlotSet;
 use crate::consistency::{Live, OwnerChange, Report};
+use crate::model::addr::NodeAddr;
+use crate::model::slots::SlotSet;
 use crate::t;
 
 /// `12345 R (0 err) | 12340 W (2 err) | 0 lost | 1 noack | 131k ops/s`
@@ -140,7 +140,7 @@ pub fn summary(r: &Report) -> Vec<String> {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Published {
     pub run_id: String,
-    pub summary: crate::verify::ConsistencySummary,
+    pub summary: crate::model::consistency::ConsistencySummary,
     pub started_ms: u64,
     pub updated_ms: u64,
     /// False once the runner stopped it (the numbers are then final).

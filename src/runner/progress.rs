@@ -8,11 +8,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::cluster::state::ClusterState;
 use crate::cluster::statedir::StateDir;
 use crate::error::Result;
 use crate::fsutil;
 use crate::lab::manifest::Manifest;
+use crate::model::state::ClusterState;
 
 pub fn now_ms() -> u64 {
     SystemTime::now()

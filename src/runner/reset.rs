@@ -16,13 +16,13 @@ use super::solution::{self, Env};
 use crate::cluster::conn::connect;
 use crate::cluster::form::{Expected, Quiet};
 use crate::cluster::provision::{self, Source, Spec};
-use crate::cluster::state::ClusterState;
 use crate::cluster::statedir::StateDir;
 use crate::error::{Error, Result};
-use crate::lab::check::{Check, Role};
 use crate::lab::manifest::{Step, StepKind};
-use crate::lab::setup::Stage;
 use crate::lab::solution::Solution;
+use crate::model::Role;
+use crate::model::setup::Stage;
+use crate::model::state::ClusterState;
 use crate::msg;
 
 /// How the initial layout was reached.
@@ -39,7 +39,7 @@ fn takeovers(
     session: &Session,
     spec: &Spec,
     s: &ClusterState,
-) -> Option<Vec<crate::cluster::addr::NodeAddr>> {
+) -> Option<Vec<crate::model::addr::NodeAddr>> {
     if !s.unreachable.is_empty() || !s.all_slots_covered() || !s.open_slots().is_empty() {
         return None;
     }
@@ -193,8 +193,7 @@ pub async fn replay(session: &Session, target: usize, env: &Env) -> Result<usize
 async fn wait(session: &Session, step: &Step, start: &ClusterState) -> Result<()> {
     // No consistency test runs during a replay: what it would report is the student's to see.
     let mut step = step.clone();
-    step.checks
-        .retain(|c| !matches!(c, Check::Consistency { .. }));
+    step.checks.retain(|c| !c.needs().consistency);
     let (outcome, _, _) = session
         .wait_for(&step, Some(start), step.timeout, None)
         .await;

@@ -6,12 +6,13 @@ use std::time::{Duration, Instant};
 
 use crate::cluster::inspect::Inspector;
 use crate::cluster::provision::Cluster;
-use crate::cluster::state::ClusterState;
 use crate::error::{Error, Result};
 use crate::lab::Lab;
 use crate::lab::manifest::{Manifest, Step};
 use crate::lab::template::{Renderer, Vars};
-use crate::lab::topology::{Layout, NodeRef};
+use crate::model::node::NodeRef;
+use crate::model::state::ClusterState;
+use crate::model::topology::Layout;
 use crate::msg;
 use crate::verify::{self, ConsistencySummary, Context, Outcome};
 
@@ -38,7 +39,7 @@ impl Session {
         let key_slots = manifest
             .data
             .as_ref()
-            .map(crate::cluster::dataset::slots)
+            .map(crate::model::dataset::slots)
             .unwrap_or_default();
         Ok(Session {
             lab,

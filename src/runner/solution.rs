@@ -16,7 +16,7 @@ use crate::cluster::conn::{Target, connect};
 use crate::cluster::parse;
 use crate::i18n::Msg;
 use crate::lab::solution::Solution;
-use crate::lab::topology::NodeRef;
+use crate::model::node::NodeRef;
 use crate::msg;
 
 /// What the child `lab` and shell commands need to find the same cluster.

@@ -22,7 +22,6 @@ use super::session::Session;
 use super::solution;
 use crate::cluster::form::{Expected, Phase, Progress as FormProgress};
 use crate::cluster::provision::{self, Cluster, Source, Spec, UpOutcome};
-use crate::cluster::state::ClusterState;
 use crate::cluster::statedir::StateDir;
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, Msg};
@@ -30,7 +29,8 @@ use crate::lab::Lab;
 use crate::lab::manifest::{Background, Manifest, Step, StepKind};
 use crate::lab::slides::Deck;
 use crate::lab::template::Renderer;
-use crate::lab::topology::Layout;
+use crate::model::state::ClusterState;
+use crate::model::topology::Layout;
 use crate::render::markdown::RenderStyle;
 use crate::render::slide;
 use crate::verify::Outcome;
@@ -239,7 +239,7 @@ pub async fn start(lab: Lab, opts: Options) -> Result<()> {
     let preview = opts
         .source
         .layout(&topology)
-        .unwrap_or_else(|| Layout::local(&topology, crate::lab::topology::DEFAULT_LOCAL_BASE));
+        .unwrap_or_else(|| Layout::local(&topology, crate::model::topology::DEFAULT_LOCAL_BASE));
     let step_of = deck
         .step_of_each()
         .iter()
@@ -507,7 +507,7 @@ impl Runner {
                 .time_left()
                 .map(|l| t!("start-time-left", left = l))
                 .unwrap_or_default();
-            let line = t!("start-exercise", cost = ex.hint_cost, left = left);
+            let line = t!("start-exercise", cost = ex.scheme.hint_cost, left = left);
             if self.screen.tty || self.extra.is_empty() {
                 lines.push(style(line).cyan().to_string());
             }
@@ -700,10 +700,7 @@ impl Runner {
         let summary = self.consistency.as_ref().map(|c| c.summary());
         let outcome = session.evaluate(&step, start.as_ref(), &now, summary.as_ref());
         if outcome.passed() {
-            if step
-                .checks
-                .iter()
-                .any(|c| matches!(c, crate::lab::check::Check::Consistency { .. }))
+            if step.checks.iter().any(|c| c.needs().consistency)
                 && let Some(c) = self.consistency.take()
             {
                 self.consistency_done = true;
@@ -1095,14 +1092,14 @@ impl Runner {
         let renderer = session.renderer(Some(&now));
         self.progress.merge_saved(&self.state, &self.manifest);
         let g = crate::grade::grade(&crate::grade::Inputs {
-            exercise: &exercise,
+            scheme: &exercise.scheme,
             layout: &session.layout,
             baseline: &baseline,
             now: &now,
             consistency: summary.as_ref(),
             hints_used: self.progress.hints.values().sum::<usize>() as u32,
             lang: &self.progress.lang,
-            renderer: Some(&renderer),
+            render: Some(&|t: &str| renderer.render(t).unwrap_or_else(|_| t.to_string())),
             key_slots: Some(&session.key_slots),
         });
         self.progress.attempts += 1;

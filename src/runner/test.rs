@@ -8,11 +8,10 @@ use std::time::{Duration, Instant};
 use super::consistency::BACKGROUND_RATE;
 use super::session::Session;
 use super::solution::{self, Env};
-use crate::cluster::state::ClusterState;
 use crate::consistency::{Options, Running};
 use crate::i18n::Msg;
-use crate::lab::check::Check;
 use crate::lab::manifest::{Background, Step, StepKind};
+use crate::model::state::ClusterState;
 use crate::msg;
 
 /// How long an observe step may take to settle (gossip after an action takes a few seconds).
@@ -72,10 +71,7 @@ pub async fn run(session: &Session, env: &Env, reporter: &dyn Reporter) -> Vec<S
             };
         }
         // A passed consistency check ends the test it read.
-        let checked = step
-            .checks
-            .iter()
-            .any(|c| matches!(c, Check::Consistency { .. }));
+        let checked = crate::verify::reads_consistency(&step.checks);
         if checked && let Some(running) = consistency.take() {
             reporter.consistency(&running.stop().await);
         }
@@ -172,7 +168,7 @@ async fn run_solution(
 
 /// A solution line as it runs, with the node's address: `redis-cli 127.0.158.102:6380 CLUSTER FAILOVER`.
 pub fn describe(
-    line: &crate::lab::solution::Solution<crate::lab::topology::NodeRef>,
+    line: &crate::lab::solution::Solution<crate::model::node::NodeRef>,
     rendered: &str,
     session: &Session,
 ) -> String {
@@ -239,19 +235,20 @@ pub async fn run_exercise(
         None
     };
     let described = session.renderer(Some(&baseline));
-    let grade_now = |now: &ClusterState, summary: Option<&crate::verify::ConsistencySummary>| {
-        crate::grade::grade(&crate::grade::Inputs {
-            exercise,
-            layout: &session.layout,
-            baseline: &baseline,
-            now,
-            consistency: summary,
-            hints_used: 0,
-            lang,
-            renderer: Some(&described),
-            key_slots: Some(&session.key_slots),
-        })
-    };
+    let grade_now =
+        |now: &ClusterState, summary: Option<&crate::model::consistency::ConsistencySummary>| {
+            crate::grade::grade(&crate::grade::Inputs {
+                scheme: &exercise.scheme,
+                layout: &session.layout,
+                baseline: &baseline,
+                now,
+                consistency: summary,
+                hints_used: 0,
+                lang,
+                render: Some(&|t: &str| described.render(t).unwrap_or_else(|_| t.to_string())),
+                key_slots: Some(&session.key_slots),
+            })
+        };
     let summary = consistency.as_ref().map(|c| c.summary());
     let unsolved = grade_now(&baseline, summary.as_ref());
     if unsolved.passed {

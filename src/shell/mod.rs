@@ -21,9 +21,9 @@ use std::time::Duration;
 use redis::aio::MultiplexedConnection;
 use redis::{Cmd, ServerError, Value};
 
-use crate::cluster::addr::NodeAddr;
 use crate::cluster::conn::{self, ConnError, Target};
 use crate::error::{Error, Result};
+use crate::model::addr::NodeAddr;
 use crate::t;
 
 /// The result of one command line: lines to print, and where the prompt now points.
@@ -240,7 +240,7 @@ impl Session {
                     if fresh || retried {
                         return Err(Failure::Unreachable(
                             addr.clone(),
-                            ConnError::from_redis(&e),
+                            crate::cluster::conn::classify(&e),
                         ));
                     }
                     retried = true;

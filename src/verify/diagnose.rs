@@ -11,18 +11,20 @@
 
 use std::time::Duration;
 
-use crate::cluster::addr::NodeAddr;
-use crate::cluster::state::ClusterState;
 use crate::i18n::Msg;
-use crate::lab::check::{Check, Role};
-use crate::lab::topology::{Layout, NodeRef};
+use crate::model::NodeRef;
+use crate::model::Role;
+use crate::model::addr::NodeAddr;
+use crate::model::state::ClusterState;
+use crate::model::topology::Layout;
 use crate::msg;
+use crate::verify::Check;
 
 /// A manual failover gives up after this (Redis's CLUSTER_MF_TIMEOUT), plus a margin.
 pub const MANUAL_FAILOVER_TIMEOUT: Duration = Duration::from_secs(6);
 
 pub struct Situation<'a> {
-    pub checks: &'a [Check<NodeRef>],
+    pub checks: &'a [Check],
     pub layout: &'a Layout,
     pub start: &'a ClusterState,
     /// The previous look at the cluster: a refused request shows as a count that rose on a
@@ -46,17 +48,10 @@ pub fn expected_promotion(s: &Situation) -> Option<(NodeAddr, NodeAddr)> {
         (node.role == Role::Replica).then_some(())?;
         Some((a.clone(), s.start.master_of(node)?.addr.clone()))
     };
-    s.checks.iter().find_map(|c| match c {
-        Check::RolesSwapped { nodes: [x, y] } => {
-            replica_at_start(x).or_else(|| replica_at_start(y))
-        }
-        Check::Slots { node, .. }
-        | Check::Role {
-            node,
-            is: Role::Master,
-        } => replica_at_start(node),
-        _ => None,
-    })
+    s.checks
+        .iter()
+        .flat_map(|c| c.wants_master())
+        .find_map(replica_at_start)
 }
 
 /// Advice for a step whose checks do not pass yet; empty when there is nothing to say.
@@ -143,15 +138,16 @@ pub fn diagnose(s: &Situation) -> Vec<Msg> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::state::tests::{build, course_state};
     use crate::i18n::{Lang, Localizer};
-    use crate::lab::topology::tests::course_topology;
-    use crate::lab::topology::{DEFAULT_LOCAL_BASE, Layout};
+    use crate::model::state::tests::{build, course_state};
+    use crate::model::topology::tests::course_topology;
+    use crate::model::topology::{DEFAULT_LOCAL_BASE, Layout};
 
-    fn checks() -> Vec<Check<NodeRef>> {
-        vec![Check::RolesSwapped {
-            nodes: [NodeRef::new("b", 6379), NodeRef::new("c", 6380)],
-        }]
+    fn checks() -> Vec<Check> {
+        vec![Check::new(crate::verify::kinds::RolesSwapped(
+            NodeRef::new("b", 6379),
+            NodeRef::new("c", 6380),
+        ))]
     }
 
     fn advise(now: &ClusterState, since: Option<Duration>) -> Vec<String> {

@@ -11,9 +11,129 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::addr::NodeAddr;
-use super::parse::{ClusterInfo, NodeLine, OpenSlot, Replication};
+use super::node::Role;
 use super::slots::{SLOTS, SlotSet};
-use crate::lab::check::Role;
+use crate::i18n::Msg;
+use crate::msg;
+
+/// A slot a node is moving: `[slot->-id]` (migrating to id) or `[slot-<-id]` (importing).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OpenSlot {
+    pub slot: u16,
+    pub migrating: bool,
+    /// The other node of the move.
+    pub peer: String,
+}
+
+/// One line of CLUSTER NODES: how one node sees another (or itself).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NodeLine {
+    pub id: String,
+    /// `None` while the address is unknown (`:0@0`, handshake, noaddr).
+    pub addr: Option<NodeAddr>,
+    pub flags: Vec<String>,
+    pub master_id: Option<String>,
+    pub config_epoch: u64,
+    pub connected: bool,
+    pub slots: SlotSet,
+    pub open: Vec<OpenSlot>,
+}
+
+impl NodeLine {
+    pub fn has_flag(&self, f: &str) -> bool {
+        self.flags.iter().any(|x| x == f)
+    }
+
+    pub fn is_myself(&self) -> bool {
+        self.has_flag("myself")
+    }
+
+    pub fn is_master(&self) -> bool {
+        self.has_flag("master")
+    }
+
+    pub fn is_replica(&self) -> bool {
+        self.has_flag("slave")
+    }
+
+    /// Flags that mean trouble: a failure suspected or agreed, or a node not yet known.
+    pub fn is_failing(&self) -> bool {
+        self.has_flag("fail") || self.has_flag("fail?")
+    }
+
+    pub fn is_settled(&self) -> bool {
+        !self.has_flag("handshake") && !self.has_flag("noaddr") && self.addr.is_some()
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ClusterInfo {
+    pub state_ok: bool,
+    pub slots_assigned: u32,
+    pub slots_ok: u32,
+    pub slots_pfail: u32,
+    pub slots_fail: u32,
+    pub known_nodes: u32,
+    pub size: u32,
+    pub current_epoch: u64,
+    pub my_epoch: u64,
+}
+
+/// A replica as its master lists it in INFO replication.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReplicaLink {
+    pub addr: NodeAddr,
+    /// `online`, `wait_bgsave`, `send_bulk`…
+    pub state: String,
+    pub offset: i64,
+    pub lag: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Replication {
+    pub is_master: bool,
+    /// For a replica: its master as it was told, and whether the link is up.
+    pub master: Option<NodeAddr>,
+    pub link_up: Option<bool>,
+    pub sync_in_progress: bool,
+    /// The offset this node has processed (`slave_repl_offset` on a replica).
+    pub offset: i64,
+    pub master_repl_offset: i64,
+    pub replicas: Vec<ReplicaLink>,
+}
+
+/// Why a node could not be reached: said to the user with what to do.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConnError {
+    Refused,
+    Timeout,
+    AuthRequired,
+    AuthFailed,
+    Other(String),
+}
+
+impl ConnError {
+    /// Short reason, for tables and lists.
+    pub fn reason(&self) -> Msg {
+        match self {
+            ConnError::Refused => msg!("conn-refused"),
+            ConnError::Timeout => msg!("conn-timeout"),
+            ConnError::AuthRequired => msg!("conn-auth-required"),
+            ConnError::AuthFailed => msg!("conn-auth-failed"),
+            ConnError::Other(detail) => msg!("conn-other", detail = detail.as_str()),
+        }
+    }
+
+    /// The full message for a node that had to answer: what happened and what to do.
+    pub fn unreachable(&self, addr: &NodeAddr) -> Msg {
+        msg!(
+            "error-unreachable",
+            addr = addr.to_string(),
+            reason = self.reason().text()
+        )
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NodeState {
@@ -66,7 +186,7 @@ impl NodeState {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Unreachable {
     pub addr: NodeAddr,
-    pub reason: super::conn::ConnError,
+    pub reason: ConnError,
 }
 
 /// How a view sees one node.
@@ -319,7 +439,6 @@ impl ClusterState {
 #[cfg(test)]
 pub mod tests {
     use super::*;
-    use crate::cluster::parse::{ClusterInfo, cluster_nodes};
 
     /// A healthy snapshot of the course's layout on 127.0.158.100-102, for tests of anything that
     /// reads a `ClusterState`. Ids are `a6379…`-style so tests can read them.
@@ -343,23 +462,32 @@ pub mod tests {
 
     /// Builds a snapshot where every node sees the same, from (id, addr, master, slots, epoch).
     pub fn build(plan: &[(&str, &str, Option<&str>, &str, u64)]) -> ClusterState {
-        let view_text: String = plan
+        let slots_of = |text: &str| {
+            let mut s = SlotSet::new();
+            for r in text.split_whitespace() {
+                s.insert_range(r.parse().unwrap());
+            }
+            s
+        };
+        let view: Vec<NodeLine> = plan
             .iter()
-            .map(|(id, addr, master, slots, epoch)| {
-                let role = if master.is_some() { "slave" } else { "master" };
-                let port: u16 = addr.rsplit(':').next().unwrap().parse().unwrap();
-                format!(
-                    "{id} {addr}@{} {role} {} 0 0 {epoch} connected {slots}\n",
-                    port + 10000,
-                    master.unwrap_or("-")
-                )
+            .map(|(id, addr, master, slots, epoch)| NodeLine {
+                id: id.to_string(),
+                addr: Some(addr.parse().unwrap()),
+                flags: vec![if master.is_some() { "slave" } else { "master" }.to_string()],
+                master_id: master.map(str::to_string),
+                config_epoch: *epoch,
+                connected: true,
+                slots: slots_of(slots),
+                open: vec![],
             })
             .collect();
         let nodes = plan
             .iter()
             .map(|(id, addr, master, slots, epoch)| {
-                let view: Vec<NodeLine> = cluster_nodes(&view_text)
-                    .into_iter()
+                let view: Vec<NodeLine> = view
+                    .iter()
+                    .cloned()
                     .map(|mut l| {
                         if l.id == *id {
                             l.flags.insert(0, "myself".into());
@@ -367,7 +495,6 @@ pub mod tests {
                         l
                     })
                     .collect();
-                let mine = view.iter().find(|l| l.id == *id).unwrap();
                 NodeState {
                     addr: addr.parse().unwrap(),
                     id: id.to_string(),
@@ -377,7 +504,7 @@ pub mod tests {
                         Role::Master
                     },
                     master_id: master.map(str::to_string),
-                    slots: mine.slots.clone(),
+                    slots: slots_of(slots),
                     open_slots: vec![],
                     config_epoch: *epoch,
                     info: ClusterInfo {
@@ -438,7 +565,7 @@ pub mod tests {
                     l.flags = vec!["master".into()];
                     l.master_id = None;
                     l.slots =
-                        SlotSet::from_ranges([crate::cluster::slots::SlotRange::new(6461, 10922)]);
+                        SlotSet::from_ranges([crate::model::slots::SlotRange::new(6461, 10922)]);
                 }
                 if l.id == "b6379" {
                     l.flags = vec!["slave".into()];

@@ -36,6 +36,31 @@ impl fmt::Display for SlotRange {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for SlotRange {
+    /// `0-5960`, `"5961-6460"` or a single slot `42`.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SlotRange, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = SlotRange;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a slot range like 0-5960")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<SlotRange, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<SlotRange, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<SlotRange, E> {
+                v.parse().map_err(|_| {
+                    crate::i18n::serde_error(crate::msg!("yaml-slot-range", value = v))
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 impl serde::Serialize for SlotRange {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)

@@ -3,8 +3,8 @@
 //! flagged failing, replicas whose link is down, nodes that are not cluster nodes at all).
 
 use super::addr::NodeAddr;
-use super::conn::ConnError;
 use super::slots::SlotSet;
+use super::state::ConnError;
 use super::state::{ClusterState, Disagreement, Seen};
 use crate::i18n::Msg;
 use crate::msg;
@@ -188,7 +188,7 @@ pub fn problems(s: &ClusterState) -> Vec<Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::state::tests::course_state;
+    use crate::model::state::tests::course_state;
 
     #[test]
     fn a_healthy_cluster_has_no_problems() {
@@ -200,7 +200,7 @@ mod tests {
         let mut s = course_state();
         s.nodes[3].replication.link_up = Some(false);
         s.nodes[0].slots.remove(5);
-        s.nodes[1].open_slots.push(crate::cluster::parse::OpenSlot {
+        s.nodes[1].open_slots.push(crate::model::state::OpenSlot {
             slot: 7000,
             migrating: true,
             peer: "c6379".into(),

@@ -2,58 +2,11 @@
 //! names real addresses: local loopback, the course's Vagrant VMs, or any given cluster.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::net::Ipv4Addr;
-use std::str::FromStr;
 
-use crate::cluster::addr::NodeAddr;
-use crate::cluster::slots::SlotSet;
-
-/// A node as a lab names it: a host id of the topology and a port, `b:6380`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct NodeRef {
-    pub host: String,
-    pub port: u16,
-}
-
-impl NodeRef {
-    pub fn new(host: impl Into<String>, port: u16) -> NodeRef {
-        NodeRef {
-            host: host.into(),
-            port,
-        }
-    }
-}
-
-impl fmt::Display for NodeRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.host, self.port)
-    }
-}
-
-impl FromStr for NodeRef {
-    type Err = ();
-
-    fn from_str(s: &str) -> Result<NodeRef, ()> {
-        let (host, port) = s.trim().split_once(':').ok_or(())?;
-        if !is_host_id(host) {
-            return Err(());
-        }
-        let port: u16 = port.parse().map_err(|_| ())?;
-        if port == 0 {
-            return Err(());
-        }
-        Ok(NodeRef::new(host, port))
-    }
-}
-
-/// Host ids are short lowercase words (`a`, `node1`): they appear in templates and checks.
-pub fn is_host_id(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-        && s.len() <= 32
-}
+use super::addr::NodeAddr;
+use super::node::NodeRef;
+use super::slots::SlotSet;
 
 /// A validated topology: every name resolves, every slot has one owner.
 #[derive(Clone, Debug, PartialEq)]
@@ -207,7 +160,7 @@ impl Layout {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::cluster::slots::SlotRange;
+    use crate::model::slots::SlotRange;
 
     /// The course's layout, as the manual-failover lab declares it.
     pub fn course_topology() -> Topology {

@@ -12,7 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cluster::slots::SlotRange;
+use crate::model::slots::SlotRange;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
