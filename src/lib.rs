@@ -7,6 +7,7 @@ pub mod cluster;
 mod commands;
 pub mod config;
 pub mod consistency;
+pub mod engine;
 pub mod error;
 pub mod fsutil;
 pub mod grade;

@@ -188,9 +188,9 @@ async fn query(
         Some(Ok(v)) => shard_health(v),
         _ => Default::default(),
     };
-    let failover_requests = text_of(5)
-        .map(|t| parse::failover_requests(&t))
-        .unwrap_or(0);
+    let failover = text_of(5)
+        .map(|t| parse::failover_counts(&t))
+        .unwrap_or_default();
     let keys = match prefix {
         Some(p) => Some(count_keys(c, p).await?),
         None => None,
@@ -216,7 +216,8 @@ async fn query(
             view,
             keys,
             dbsize,
-            failover_requests,
+            failover_requests: failover.requests,
+            failover_accepted: failover.accepted,
         });
     };
     Ok(NodeState {
@@ -237,7 +238,8 @@ async fn query(
         view,
         keys,
         dbsize,
-        failover_requests,
+        failover_requests: failover.requests,
+        failover_accepted: failover.accepted,
     })
 }
 

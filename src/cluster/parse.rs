@@ -134,21 +134,32 @@ pub fn replication(text: &str) -> Replication {
     }
 }
 
-/// How many times CLUSTER FAILOVER was sent to a node, from INFO commandstats: `calls` counts
-/// every execution (refused ones too, as `failed_calls`), `rejected_calls` those stopped
-/// before running (a syntax error, say).
-pub fn failover_requests(commandstats: &str) -> u64 {
+/// CLUSTER FAILOVER requests a node received, from INFO commandstats: all of them (refused ones
+/// included: a master refuses it), and those it accepted (`calls` counts failed calls too).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FailoverCounts {
+    pub requests: u64,
+    pub accepted: u64,
+}
+
+pub fn failover_counts(commandstats: &str) -> FailoverCounts {
     let f = fields(commandstats);
     let Some(stats) = f.get("cmdstat_cluster|failover") else {
-        return 0;
+        return FailoverCounts::default();
     };
-    stats
-        .trim()
-        .split(',')
-        .filter_map(|kv| kv.split_once('='))
-        .filter(|(k, _)| *k == "calls" || *k == "rejected_calls")
-        .filter_map(|(_, v)| v.parse::<u64>().ok())
-        .sum()
+    let n = |key: &str| -> u64 {
+        stats
+            .trim()
+            .split(',')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == key)
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0)
+    };
+    FailoverCounts {
+        requests: n("calls") + n("rejected_calls"),
+        accepted: n("calls").saturating_sub(n("failed_calls")),
+    }
 }
 
 /// From CLUSTER SHARDS: each node's health (`online`, `failed`, `loading`) by node id.
@@ -272,10 +283,20 @@ e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca :0@0 handshake - 0 0 0 connected\r
     }
 
     #[test]
-    fn failover_requests_count_refused_ones_too() {
-        let stats = "# Commandstats\r\ncmdstat_get:calls=9,usec=1\r\ncmdstat_cluster|failover:calls=3,usec=15,usec_per_call=5.00,rejected_calls=1,failed_calls=3\r\n";
-        assert_eq!(failover_requests(stats), 4);
-        assert_eq!(failover_requests("cmdstat_get:calls=1"), 0);
+    fn failover_counts_tell_refused_from_accepted() {
+        // As Redis 7 counts: a refused call is a call that failed.
+        let stats = "# Commandstats\r\ncmdstat_get:calls=9,usec=1\r\ncmdstat_cluster|failover:calls=3,usec=15,usec_per_call=5.00,rejected_calls=1,failed_calls=2\r\n";
+        assert_eq!(
+            failover_counts(stats),
+            FailoverCounts {
+                requests: 4,
+                accepted: 1
+            }
+        );
+        assert_eq!(
+            failover_counts("cmdstat_get:calls=1"),
+            FailoverCounts::default()
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ mod route;
 mod stats;
 mod worker;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
@@ -35,6 +35,8 @@ use crate::cluster::conn::{Auth, Target, connect_with};
 use crate::cluster::parse::cluster_nodes;
 use crate::error::{Error, Result};
 use crate::model::addr::NodeAddr;
+use crate::model::consistency::summary_of;
+pub use crate::model::consistency::{Live, OwnerChange, Report};
 use crate::model::slots::{SLOTS, SlotSet, key_slot};
 use crate::model::state::NodeLine;
 use crate::msg;
@@ -79,97 +81,6 @@ impl Default for Options {
             batch: DEFAULT_BATCH,
             max_ops_per_sec: None,
         }
-    }
-}
-
-/// Counters so far, cheap to take (for a live line once a second).
-#[derive(Clone, Debug, Default, serde::Serialize)]
-pub struct Live {
-    pub elapsed_ms: u64,
-    pub reads: u64,
-    pub read_errors: u64,
-    pub writes: u64,
-    pub write_errors: u64,
-    pub lost: u64,
-    pub noack: u64,
-    /// reads + writes per second over roughly the last second.
-    pub ops_per_sec: f64,
-    /// Owner changes seen so far (see Report::owner_changes).
-    pub owner_changes: u64,
-}
-
-/// Slots that changed master at once (a failover moves a whole shard), among them slots the run
-/// wrote to.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct OwnerChange {
-    /// The slots that moved from `from` to `to`, as a `SlotSet` prints them: `6461-10922`.
-    pub slots: String,
-    /// How many of them the run wrote to (at least one, or there is no event).
-    pub written_slots: u64,
-    pub from: NodeAddr,
-    pub to: NodeAddr,
-    /// Since the start of the run.
-    pub at_ms: u64,
-}
-
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct Report {
-    pub run_id: String,
-    pub elapsed_ms: u64,
-    pub keys: u64,
-    pub workers: usize,
-    pub reads: u64,
-    pub read_errors: u64,
-    pub writes: u64,
-    pub write_errors: u64,
-    pub lost: u64,
-    pub noack: u64,
-    /// Errors by kind: "moved", "ask", "clusterdown", "tryagain", "loading", "readonly",
-    /// "masterdown", "timeout", "connection", "other"; kinds that did not occur are left out.
-    pub errors: BTreeMap<String, u64>,
-    /// Changes of master of slots this run wrote to, grouped by (from, to) and by event.
-    pub owner_changes: Vec<OwnerChange>,
-    /// The longest time during which no write to one shard (the slot ranges masters held at
-    /// the start) was acknowledged, in ms: the failover pause as writers feel it.
-    pub longest_unavailable_ms: u64,
-    pub latency_p50_us: u64,
-    pub latency_p99_us: u64,
-    pub latency_max_us: u64,
-    pub ops_per_sec: f64,
-    /// Keys left by earlier runs that were killed, found and removed at start.
-    pub leftovers_removed: u64,
-}
-
-impl Report {
-    /// A slot this run wrote to changed owner: the run went through a failover (not merely saw
-    /// errors).
-    pub fn saw_failover(&self) -> bool {
-        !self.owner_changes.is_empty()
-    }
-
-    pub fn passed(&self) -> bool {
-        self.lost == 0
-    }
-
-    pub fn summary(&self) -> crate::model::consistency::ConsistencySummary {
-        summary_of(self.lost, self.owner_changes.len() as u64, self.writes)
-    }
-}
-
-/// The one place a summary is made, for the run and for its report. (`..Default` keeps it
-/// compiling if the summary gains fields.)
-#[allow(clippy::needless_update)]
-fn summary_of(
-    lost: u64,
-    owner_changes: u64,
-    writes: u64,
-) -> crate::model::consistency::ConsistencySummary {
-    crate::model::consistency::ConsistencySummary {
-        lost,
-        saw_failover: owner_changes > 0,
-        owner_changes,
-        writes,
-        ..Default::default()
     }
 }
 
@@ -746,7 +657,7 @@ mod tests {
             write_errors: 0,
             lost: 0,
             noack: 2,
-            errors: BTreeMap::new(),
+            errors: std::collections::BTreeMap::new(),
             owner_changes: vec![],
             longest_unavailable_ms: 0,
             latency_p50_us: 0,

@@ -159,6 +159,11 @@ pub struct NodeState {
     /// wrong node.
     #[serde(default)]
     pub failover_requests: u64,
+    /// Of those, the ones it accepted (calls minus failed calls): the moment this count rises
+    /// is when a failover was asked of it, the start of the time a ✓ reports. Redis keeps
+    /// counts, not times, so that moment is known to within one look at the cluster.
+    #[serde(default)]
+    pub failover_accepted: u64,
 }
 
 impl NodeState {
@@ -525,6 +530,7 @@ pub mod tests {
                     keys: Some(if slots.is_empty() { 0 } else { 2000 }),
                     dbsize: 2000,
                     failover_requests: 0,
+                    failover_accepted: 0,
                 }
             })
             .collect();

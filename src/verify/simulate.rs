@@ -164,6 +164,7 @@ pub fn simulate(
                 }),
                 dbsize: 0,
                 failover_requests: 0,
+                failover_accepted: 0,
             }
         })
         .collect();
