@@ -18,7 +18,7 @@ pub fn main() -> ExitCode {
     let lang = Lang::detect(cli::prescan_lang(&args).as_deref(), |k| {
         std::env::var(k).ok()
     });
-    i18n::init(lang);
+    i18n::init(lang, &crate::config::invocation());
 
     let matches = match cli::command().try_get_matches_from(&args) {
         Ok(m) => m,

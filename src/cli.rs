@@ -125,6 +125,8 @@ pub struct StartArgs {
     pub lab: String,
     #[command(flatten)]
     pub nodes: NodesArg,
+    #[arg(long)]
+    pub take_over: bool,
 }
 
 #[derive(Args, Debug)]

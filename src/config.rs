@@ -31,6 +31,41 @@ pub struct Config {
     pub shared_loopback: bool,
     /// No spinners.
     pub quiet: bool,
+    /// How the user runs `lab` here, for messages that name a command to type.
+    pub invocation: String,
+}
+
+/// How the user can run this `lab` from here: `lab` when that is on PATH and is this binary;
+/// `cargo run --release --` from the repository it was built in (after a quick start);
+/// otherwise its path. Messages and slides name commands this way.
+pub fn invocation() -> String {
+    let Ok(exe) = std::env::current_exe().and_then(|e| e.canonicalize()) else {
+        return "lab".into();
+    };
+    let on_path = std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path)
+            .any(|d| d.join("lab").canonicalize().is_ok_and(|found| found == exe))
+    });
+    if on_path {
+        return "lab".into();
+    }
+    // <repo>/target/<profile>/lab, run from <repo>: the quick start's own command.
+    let profile = exe.parent();
+    let repo = profile.and_then(|p| p.parent()).and_then(|t| t.parent());
+    let here = std::env::current_dir().and_then(|d| d.canonicalize()).ok();
+    if let (Some(profile), Some(repo)) = (profile, repo)
+        && profile.parent().and_then(|t| t.file_name()) == Some(std::ffi::OsStr::new("target"))
+        && repo.join("Cargo.toml").is_file()
+        && here.as_deref() == Some(repo)
+    {
+        let release = profile.file_name() == Some(std::ffi::OsStr::new("release"));
+        return if release {
+            "cargo run --release --".into()
+        } else {
+            "cargo run --".into()
+        };
+    }
+    exe.display().to_string()
 }
 
 impl Config {
@@ -86,6 +121,7 @@ impl Config {
             shared_port,
             shared_loopback: cli.shared_loopback,
             quiet: cli.quiet,
+            invocation: invocation(),
         })
     }
 }

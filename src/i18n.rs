@@ -113,6 +113,12 @@ pub struct Localizer {
 
 impl Localizer {
     pub fn new(lang: Lang) -> Localizer {
+        Localizer::with_invocation(lang, "lab")
+    }
+
+    /// Messages that name a command to type write it `{ -lab } …`: here, how the user runs
+    /// `lab` (`cargo run --release --` before it is installed).
+    pub fn with_invocation(lang: Lang, invocation: &str) -> Localizer {
         let langid = match lang {
             Lang::En => unic_langid::langid!("en"),
             Lang::Es => unic_langid::langid!("es"),
@@ -125,6 +131,14 @@ impl Localizer {
             // The catalogues are ours and tested; a broken entry is reported by tests, and
             // at run time the rest of the file still loads.
             let res = FluentResource::try_new((*text).to_string()).unwrap_or_else(|(res, _)| res);
+            let _ = bundle.add_resource(res);
+        }
+        // A line break or a brace would end the term or start a placeable.
+        let invocation: String = invocation
+            .chars()
+            .filter(|c| !matches!(c, '\n' | '\r' | '{' | '}'))
+            .collect();
+        if let Ok(res) = FluentResource::try_new(format!("-lab = {invocation}\n")) {
             let _ = bundle.add_resource(res);
         }
         Localizer { lang, bundle }
@@ -162,9 +176,10 @@ impl Localizer {
 
 static LOCALIZER: OnceLock<Localizer> = OnceLock::new();
 
-/// Chooses the language for this process. Later calls are ignored.
-pub fn init(lang: Lang) {
-    let _ = LOCALIZER.set(Localizer::new(lang));
+/// Chooses the language for this process, and how its messages name `lab`. Later calls are
+/// ignored.
+pub fn init(lang: Lang, invocation: &str) {
+    let _ = LOCALIZER.set(Localizer::with_invocation(lang, invocation));
 }
 
 pub fn current() -> &'static Localizer {

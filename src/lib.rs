@@ -2,6 +2,7 @@
 //! exercises on a real cluster. See ARCHITECTURE in the README for how the parts fit.
 
 pub mod app;
+pub mod app_state;
 pub mod cli;
 pub mod cluster;
 mod commands;
@@ -13,9 +14,10 @@ pub mod fsutil;
 pub mod grade;
 pub mod i18n;
 pub mod lab;
+pub mod live;
 pub mod model;
 pub mod out;
 pub mod render;
-pub mod runner;
 pub mod shell;
 pub mod verify;
+pub mod watch;

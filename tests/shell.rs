@@ -290,7 +290,10 @@ fn repl_child() {
     let Ok(start) = std::env::var("LAB_SHELL_TEST_CHILD") else {
         return;
     };
-    lab::i18n::init(lab::i18n::Lang::detect(None, |k| std::env::var(k).ok()));
+    lab::i18n::init(
+        lab::i18n::Lang::detect(None, |k| std::env::var(k).ok()),
+        "lab",
+    );
     let target: Target = start.parse().unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(lab::shell::repl(target, None)).unwrap();

@@ -12,7 +12,7 @@ error-spawn = { $path } could not be started: { $reason }
 error-node-did-not-start = the node { $addr } did not come up. The end of its log:
     { $log }
 error-unreachable = { $addr } does not answer: { $reason }
-conn-refused = connection refused (is the node running? `lab cluster status` shows which nodes are)
+conn-refused = connection refused (is the node running? `{ -lab } cluster status` shows which nodes are)
 conn-timeout = no answer in time (the node may be paused or the network blocked)
 conn-auth-required = it needs a password: give it as redis://:PASSWORD@host:port or in REDISCLI_AUTH
 conn-auth-failed = the password was refused
@@ -23,16 +23,16 @@ error-loading-data = the lab's data could not be loaded: { $reason }
 error-not-cluster-enabled = { $addr } is not a cluster node (cluster-enabled is no).
 error-node-not-empty = { $addr } is not empty ({ $keys } keys, { $known } known nodes); forming a cluster on it would destroy that. Use nodes that are empty, or add --fresh to reset them (their data is deleted).
 error-nodes-count = --nodes gave { $given } addresses; this lab needs { $needed }, in this order: { $order }.
-error-other-cluster-running = another cluster of this state directory is still running; stop it first with `lab cluster down`.
+error-other-cluster-running = another cluster of this state directory is still running; stop it first with `{ -lab } cluster down`.
 error-remote-other-lab = the cluster given with --nodes was formed for the lab “{ $lab }”; add --fresh to re-form it for this one (its data is deleted).
 error-cluster-broken = the cluster is running but not healthy:{ $problems }
-    Run `lab cluster up --fresh` to re-form it on the running nodes (the lab's data is loaded again).
-error-no-cluster = there is no cluster yet: start one with `lab cluster up` (or `lab start <lab>`), or name one with --nodes.
+    Run `{ -lab } cluster up --fresh` to re-form it on the running nodes (the lab's data is loaded again).
+error-no-cluster = there is no cluster yet: start one with `{ -lab } cluster up` (or `{ -lab } start <lab>`), or name one with --nodes.
 error-lab-not-runnable = “{ $lab }” is a bare slide file: it has no lab.yaml, so it has no cluster to run.
 error-lab-has-errors = the lab “{ $lab }” has { $count ->
     [one] an error
    *[other] { $count } errors
-}; run `lab lint { $lab }` to see { $count ->
+}; run `{ -lab } lint { $lab }` to see { $count ->
     [one] it
    *[other] them
 }.
@@ -84,7 +84,7 @@ cluster-reformed = Cluster for { $lab } re-formed on its running nodes in { $sec
    *[other] {" "}({ $restarted } nodes restarted)
 }: { $summary }.
 cluster-shared-loopback = This machine cannot listen on 127.0.158.x, so the nodes share 127.0.0.1 with distinct ports from { $first }. Slides show those addresses.
-cluster-next = See it with `lab cluster status`, or `redis-cli --cluster check { $addr }`.
+cluster-next = See it with `{ -lab } cluster status`, or `redis-cli --cluster check { $addr }`.
 
 role-master = master
 role-replica = replica
@@ -140,17 +140,17 @@ seen-unknown = unknown
 seen-master = master of { $slots }
 seen-master-no-slots = a master without slots
 seen-replica = replica of { $master }
-error-setup-stuck = the lab's setup did not take effect in time ({ $action }); `lab cluster status` shows the nodes.
+error-setup-stuck = the lab's setup did not take effect in time ({ $action }); `{ -lab } cluster status` shows the nodes.
 phase-replaying = Replaying the steps you had done, from their solutions…
 phase-setup = Putting the cluster in the lab's starting state…
-node-stopped = { $node } stopped cleanly (SHUTDOWN SAVE): its data and nodes.conf are kept; `lab node start` brings it back.
+node-stopped = { $node } stopped cleanly (SHUTDOWN SAVE): its data and nodes.conf are kept; `{ -lab } node start` brings it back.
 node-killed = { $node } killed (SIGKILL, pid { $pid }): like a crashed host. The others flag it fail? after cluster-node-timeout, then fail.
-node-paused = { $node } paused (SIGSTOP, pid { $pid }): like a hung host, there but silent. `lab node resume` wakes it.
+node-paused = { $node } paused (SIGSTOP, pid { $pid }): like a hung host, there but silent. `{ -lab } node resume` wakes it.
 node-resumed = { $node } resumed (SIGCONT).
 node-started = { $node } started again (pid { $pid }) with its nodes.conf: it rejoins the cluster.
 node-stopped-remote = { $node } was asked to stop (SHUTDOWN); start it again on its host.
 error-node-remote = { $node } belongs to a cluster given with --nodes: only `stop` (SHUTDOWN) works through the protocol. Kill, pause, resume and start need its process: do them on its host (on the course's VMs: systemctl stop|kill|start redis-cluster@<port>).
-error-node-not-running = { $node } is not running; `lab node start` starts it.
+error-node-not-running = { $node } is not running; `{ -lab } node start` starts it.
 error-node-running = { $node } is already running.
 error-node-not-paused = { $node } is not paused.
-error-node-did-not-stop = { $node } did not stop within 10 s; `lab node kill` stops it for sure.
+error-node-did-not-stop = { $node } did not stop within 10 s; `{ -lab } node kill` stops it for sure.

@@ -1,13 +1,13 @@
 # General messages: errors at the edge, list and show.
 
 error-prefix = error
-error-lab-not-found = no lab called “{ $id }” (looked in: { $searched }). Run `lab list` to see the labs, or give the path of a lab directory or slide file.
+error-lab-not-found = no lab called “{ $id }” (looked in: { $searched }). Run `{ -lab } list` to see the labs, or give the path of a lab directory or slide file.
 error-io-not-found = { $path } does not exist.
 error-io-permission = { $path } cannot be read or written: permission denied.
 error-io = { $path }: { $reason }
 error-lint-failed = { $count ->
-    [one] 1 error found; fix it and run `lab lint` again.
-   *[other] { $count } errors found; fix them and run `lab lint` again.
+    [one] 1 error found; fix it and run `{ -lab } lint` again.
+   *[other] { $count } errors found; fix them and run `{ -lab } lint` again.
 }
 error-interrupted = interrupted; everything this command had started was stopped.
 

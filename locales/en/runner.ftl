@@ -3,7 +3,7 @@
 kind-action = action
 kind-observe = observe
 kind-read = read
-error-cluster-other-lab = the running cluster was made for the lab “{ $lab }”, whose nodes do not fit this one; run `lab cluster up --fresh --lab <this lab>` or `lab stop` first.
+error-cluster-other-lab = the running cluster was made for the lab “{ $lab }”, whose nodes do not fit this one; run `{ -lab } cluster up --fresh --lab <this lab>` or `{ -lab } stop` first.
 solution-unbalanced-quotes = unbalanced quotes in “{ $line }”
 solution-failed = “{ $line }” failed: { $reason }
 solution-timed-out = “{ $line }” did not finish within { $seconds } s
@@ -21,20 +21,18 @@ test-passed-before = its checks already pass before the solution runs, so the st
 test-not-within = its checks did not pass within { $seconds } s of the solution:
 
 start-resuming = Resuming at step “{ $step }”.
-start-resuming-exercise = Resuming the exercise where you left it (`lab grade` grades the cluster as it is).
-start-saved = Progress saved; `lab start { $lab }` resumes here. The cluster keeps running (`lab stop` stops it).
-start-saved-exercise = Progress saved; `lab start { $lab }` resumes here, and `lab grade { $lab }` grades the cluster as it is. The cluster keeps running (`lab stop` stops it).
+start-resuming-exercise = Resuming the exercise where you left it (`{ -lab } grade` grades the cluster as it is).
+start-saved = Progress saved; `{ -lab } start { $lab }` resumes here. The cluster keeps running (`{ -lab } stop` stops it).
+start-saved-exercise = Progress saved; `{ -lab } start { $lab }` resumes here, and `{ -lab } grade { $lab }` grades the cluster as it is. The cluster keeps running (`{ -lab } stop` stops it).
 start-step = Step { $n }/{ $total }: { $title } ({ $kind })
 start-waiting-cluster = Waiting for the cluster; the checks begin as soon as it is ready.
 start-waiting-for = waiting: { $what }
-start-keys = ↵ next · b back · c check · h hint · n notes · s prompt · l log · q quit
 start-cluster-reused = The lab's cluster is running and healthy.
 start-cluster-reused-as-left = The lab's cluster is running, as you left it.
 start-cluster-replayed = The lab's cluster had to be built again ({ $secs } s): the steps before “{ $step }” were replayed from their solutions.
 start-cluster-ready = The lab's cluster is ready ({ $secs } s).
-start-cluster-failed-hint = Fix what is said above, then run `lab start` again; `lab cluster status` shows the nodes.
+start-cluster-failed-hint = Fix what is said above, then run `{ -lab } start` again; `{ -lab } cluster status` shows the nodes.
 start-nothing-to-check = This step has nothing to check: read it and continue.
-start-passed = { $title }: done ({ $secs } s).
 start-unknown-input = “{ $input }” is not a runner command: Enter (next), b, c, h, n, s, l or q.
 start-not-checked-yet = its checks have not been looked at yet
 start-finish-first = finish step “{ $step }” first: { $why }. Press h for a hint, c to check again.
@@ -53,8 +51,8 @@ start-finished-exercise = { $lab } passed: best grade { $percent } % in { $minut
    *[other] { $hints } hints used
 }.
 stop-done = Progress of { $lab } saved; its cluster is stopped ({ $count } nodes).
-error-no-lab-started = no lab has been started here; run `lab start <lab>` (see `lab list`).
-error-lab-not-started = the lab { $lab } has not been started; run `lab start { $lab }`.
+error-no-lab-started = no lab has been started here; run `{ -lab } start <lab>` (see `{ -lab } list`).
+error-lab-not-started = the lab { $lab } has not been started; run `{ -lab } start { $lab }`.
 error-unknown-step = “{ $step }” is not a step of this lab (its steps: { $known }).
 check-lab-finished = The lab { $lab } is complete.
 check-read-step = { $title }: nothing to check; continue with the next step.
@@ -68,10 +66,10 @@ status-passed = PASSED
 status-hints = HINTS
 status-time = TIME
 status-finished = complete
-status-no-progress = No lab started yet: `lab list` shows them, `lab start <lab>` starts one.
+status-no-progress = No lab started yet: `{ -lab } list` shows them, `{ -lab } start <lab>` starts one.
 status-cluster = Cluster: { $lab }, { $nodes }/{ $total } nodes answering, { $health }.
 status-cluster-healthy = healthy
-status-cluster-unhealthy = not healthy (see `lab cluster check`)
+status-cluster-unhealthy = not healthy (see `{ -lab } cluster check`)
 status-no-cluster = No cluster is running.
 reset-replay-failed = replaying step “{ $step }” did not reach its state: { $why }
 reset-already = the cluster was already at the lab's start
@@ -130,7 +128,7 @@ grade-verify-checksum = The report is unchanged since it was written ({ $lab }, 
 grade-verify-unsigned = the report is not signed with your key: it carries only a checksum, which anyone can compute, so it proves nothing.
 grade-verify-needs-key = the report is signed: give the key with --key-file or LAB_GRADE_KEY to check it.
 grade-verify-altered = { $path } was changed after it was written (or signed with another key).
-error-not-an-exercise = the lab { $lab } is not an exercise: it has no grade. Its steps are checked as you go (`lab check`).
+error-not-an-exercise = the lab { $lab } is not an exercise: it has no grade. Its steps are checked as you go (`{ -lab } check`).
 test-exercise-solved-untouched = the untouched setup already scores { $percent } %, at least the pass mark: the exercise asks nothing.
 test-exercise-not-solved = after the solution, not every criterion held within { $seconds } s:
 test-exercise-unsolved = Untouched setup: { $points }/{ $max } ({ $percent } %), below the pass mark { $mark } %.
@@ -144,3 +142,55 @@ status-exercise-passed = exercise passed, best { $best } %
 status-exercise-best = exercise, best { $best } % (passes at { $mark } %)
 status-exercise-ungraded = exercise, not graded yet
 test-exercise-passed = { $lab }: the untouched setup fails and the solution passes.
+
+# The runner's screen.
+start-keys = ↵ next · b back · ↑↓ PgUp PgDn scroll · c check · h hint · n notes · s prompt · l log · y copy · ? keys · q quit
+start-keys-prompt = ↵ run · ↑↓ history · Esc or exit: back to the slides
+start-keys-overlay = ↑↓ PgUp PgDn scroll · q or Esc close
+start-state-no-cluster = no cluster
+start-state-cluster = waiting for the cluster
+start-state-waiting = being checked
+start-state-later = a later step
+start-state-done = done
+start-more-below = ▼ { $count } more { $count ->
+    [one] line
+   *[other] lines
+} (↓, PgDn, Space)
+start-no-notes = This slide has no speaker notes.
+start-copied = Copied to the clipboard: { $command }
+start-nothing-to-copy = This slide shows no command to copy.
+start-no-more-hints = No more hints: all { $total } are shown above.
+start-took-under = under { $secs }
+start-passed-request = { $title }: done. The cluster took { $took } from CLUSTER FAILOVER on { $node } to this state (seen every { $every }).
+start-passed-fault = { $title }: done. The cluster took { $took } from `{ -lab } node { $action } { $node }` to this state.
+start-passed-step = { $title }: done, { $took } after the step began.
+start-you-spent = You: { $secs } on this step.
+start-not-saved = Progress not saved: { $why }. It is tried again at the next change.
+start-not-saved-quit = Progress could not be saved: { $why }.
+start-taken-over = Another `{ -lab } start` (pid { $pid }) took this lab over; progress saved.
+start-already-running = { $lab } is already running in another { $what } (pid { $pid }, since { $since }). Go on there, quit it there, or take it over here with `{ -lab } start { $lab } --take-over`.
+start-already-running-unknown = { $lab } is already running in another terminal. Go on there, quit it there, or take it over here with `{ -lab } start { $lab } --take-over`.
+start-take-over-no-answer = the runner of this lab (pid { $pid }) did not save and quit within { $secs } s; stop it (kill { $pid }) and try again.
+start-invocation = Here `lab` is `{ $invocation }`: where the slides say `lab …`, run `{ $invocation } …` (from this directory), or install it with `cargo install --path .`.
+start-closing-key = Press any key to leave (b goes back to the slides).
+start-col-cluster = CLUSTER TOOK
+start-col-you = YOU TOOK
+start-from-request = { $took } from CLUSTER FAILOVER
+start-from-fault = { $took } from `node { $action }`
+start-log-empty = Nothing in { $node }'s log since the step began.
+start-cluster-failed = the lab's cluster could not be brought up.
+start-help-title = Keys
+start-help =
+    Enter, →          next slide (the step on screen must be done)
+    b, ←, Backspace   previous slide
+    ↑ ↓, j k          scroll the slide a line
+    PgUp PgDn, Space  scroll a page (Space at the bottom: next slide)
+    Home End          top, bottom of the slide
+    c                 check the current step now, and say what differs
+    h                 the next hint (an exercise's cost points)
+    n                 speaker notes
+    s                 built-in redis-cli prompt (exit or Esc returns)
+    l                 the log of the node the slide is about, since the step began
+    g                 grade an exercise
+    y                 copy the slide's command to the clipboard
+    q                 quit: progress is saved, the cluster keeps running

@@ -12,7 +12,7 @@ error-spawn = no se ha podido arrancar { $path }: { $reason }
 error-node-did-not-start = el nodo { $addr } no ha arrancado. El final de su log:
     { $log }
 error-unreachable = { $addr } no responde: { $reason }
-conn-refused = conexión rechazada (¿está arrancado el nodo? `lab cluster status` muestra cuáles lo están)
+conn-refused = conexión rechazada (¿está arrancado el nodo? `{ -lab } cluster status` muestra cuáles lo están)
 conn-timeout = sin respuesta a tiempo (puede que el nodo esté pausado o la red bloqueada)
 conn-auth-required = necesita contraseña: indícala como redis://:CONTRASEÑA@host:puerto o en REDISCLI_AUTH
 conn-auth-failed = la contraseña ha sido rechazada
@@ -23,16 +23,16 @@ error-loading-data = no se han podido cargar los datos del laboratorio: { $reaso
 error-not-cluster-enabled = { $addr } no es un nodo de cluster (cluster-enabled es no).
 error-node-not-empty = { $addr } no está vacío ({ $keys } claves, { $known } nodos conocidos); formar un cluster en él lo destruiría. Usa nodos vacíos, o añade --fresh para reiniciarlos (se borran sus datos).
 error-nodes-count = --nodes ha dado { $given } direcciones; este laboratorio necesita { $needed }, en este orden: { $order }.
-error-other-cluster-running = otro cluster de este directorio de estado sigue en marcha; detenlo antes con `lab cluster down`.
+error-other-cluster-running = otro cluster de este directorio de estado sigue en marcha; detenlo antes con `{ -lab } cluster down`.
 error-remote-other-lab = el cluster indicado con --nodes se formó para el laboratorio «{ $lab }»; añade --fresh para formarlo de nuevo para este (se borran sus datos).
 error-cluster-broken = el cluster está en marcha pero no está sano:{ $problems }
-    Ejecuta `lab cluster up --fresh` para formarlo de nuevo sobre los nodos en marcha (se vuelven a cargar los datos del laboratorio).
-error-no-cluster = todavía no hay ningún cluster: arranca uno con `lab cluster up` (o `lab start <laboratorio>`), o indica uno con --nodes.
+    Ejecuta `{ -lab } cluster up --fresh` para formarlo de nuevo sobre los nodos en marcha (se vuelven a cargar los datos del laboratorio).
+error-no-cluster = todavía no hay ningún cluster: arranca uno con `{ -lab } cluster up` (o `{ -lab } start <laboratorio>`), o indica uno con --nodes.
 error-lab-not-runnable = «{ $lab }» es un fichero de diapositivas suelto: no tiene lab.yaml, así que no tiene cluster que arrancar.
 error-lab-has-errors = el laboratorio «{ $lab }» tiene { $count ->
     [one] un error
    *[other] { $count } errores
-}; ejecuta `lab lint { $lab }` para { $count ->
+}; ejecuta `{ -lab } lint { $lab }` para { $count ->
     [one] verlo
    *[other] verlos
 }.
@@ -84,7 +84,7 @@ cluster-reformed = Cluster para { $lab } formado de nuevo sobre sus nodos en mar
    *[other] {" "}({ $restarted } nodos rearrancados)
 }: { $summary }.
 cluster-shared-loopback = Esta máquina no puede escuchar en 127.0.158.x, así que los nodos comparten 127.0.0.1 con puertos distintos a partir de { $first }. Las diapositivas muestran esas direcciones.
-cluster-next = Míralo con `lab cluster status`, o con `redis-cli --cluster check { $addr }`.
+cluster-next = Míralo con `{ -lab } cluster status`, o con `redis-cli --cluster check { $addr }`.
 
 role-master = maestro
 role-replica = réplica
@@ -140,17 +140,17 @@ seen-unknown = desconocido
 seen-master = maestro de { $slots }
 seen-master-no-slots = un maestro sin slots
 seen-replica = réplica de { $master }
-error-setup-stuck = la preparación del laboratorio no ha surtido efecto a tiempo ({ $action }); `lab cluster status` muestra los nodos.
+error-setup-stuck = la preparación del laboratorio no ha surtido efecto a tiempo ({ $action }); `{ -lab } cluster status` muestra los nodos.
 phase-replaying = Repitiendo con sus soluciones los pasos que ya habías hecho…
 phase-setup = Dejando el cluster en el estado inicial del laboratorio…
-node-stopped = { $node } detenido limpiamente (SHUTDOWN SAVE): se conservan sus datos y su nodes.conf; `lab node start` lo vuelve a arrancar.
+node-stopped = { $node } detenido limpiamente (SHUTDOWN SAVE): se conservan sus datos y su nodes.conf; `{ -lab } node start` lo vuelve a arrancar.
 node-killed = { $node } matado (SIGKILL, pid { $pid }): como un host caído. Los demás lo marcan fail? tras cluster-node-timeout, y luego fail.
-node-paused = { $node } pausado (SIGSTOP, pid { $pid }): como un host colgado, presente pero mudo. `lab node resume` lo despierta.
+node-paused = { $node } pausado (SIGSTOP, pid { $pid }): como un host colgado, presente pero mudo. `{ -lab } node resume` lo despierta.
 node-resumed = { $node } reanudado (SIGCONT).
 node-started = { $node } arrancado de nuevo (pid { $pid }) con su nodes.conf: vuelve a unirse al cluster.
 node-stopped-remote = se ha pedido a { $node } que se detenga (SHUTDOWN); arráncalo de nuevo en su host.
 error-node-remote = { $node } pertenece a un cluster indicado con --nodes: a través del protocolo solo funciona `stop` (SHUTDOWN). Matar, pausar, reanudar y arrancar necesitan su proceso: hazlo en su host (en las máquinas virtuales del curso: systemctl stop|kill|start redis-cluster@<puerto>).
-error-node-not-running = { $node } no está en marcha; `lab node start` lo arranca.
+error-node-not-running = { $node } no está en marcha; `{ -lab } node start` lo arranca.
 error-node-running = { $node } ya está en marcha.
 error-node-not-paused = { $node } no está pausado.
-error-node-did-not-stop = { $node } no se ha detenido en 10 s; `lab node kill` lo detiene seguro.
+error-node-did-not-stop = { $node } no se ha detenido en 10 s; `{ -lab } node kill` lo detiene seguro.

@@ -1,13 +1,13 @@
 # Mensajes generales: errores, list y show.
 
 error-prefix = error
-error-lab-not-found = no hay ningún laboratorio llamado «{ $id }» (buscado en: { $searched }). Ejecuta `lab list` para ver los laboratorios, o indica la ruta de un directorio de laboratorio o de un fichero de diapositivas.
+error-lab-not-found = no hay ningún laboratorio llamado «{ $id }» (buscado en: { $searched }). Ejecuta `{ -lab } list` para ver los laboratorios, o indica la ruta de un directorio de laboratorio o de un fichero de diapositivas.
 error-io-not-found = { $path } no existe.
 error-io-permission = no se puede leer ni escribir { $path }: permiso denegado.
 error-io = { $path }: { $reason }
 error-lint-failed = { $count ->
-    [one] se ha encontrado 1 error; corrígelo y vuelve a ejecutar `lab lint`.
-   *[other] se han encontrado { $count } errores; corrígelos y vuelve a ejecutar `lab lint`.
+    [one] se ha encontrado 1 error; corrígelo y vuelve a ejecutar `{ -lab } lint`.
+   *[other] se han encontrado { $count } errores; corrígelos y vuelve a ejecutar `{ -lab } lint`.
 }
 error-interrupted = interrumpido; se ha detenido todo lo que esta orden había puesto en marcha.
 

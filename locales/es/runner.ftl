@@ -3,7 +3,7 @@
 kind-action = acción
 kind-observe = observación
 kind-read = lectura
-error-cluster-other-lab = el cluster en marcha se hizo para el laboratorio «{ $lab }», cuyos nodos no encajan con este; ejecuta antes `lab cluster up --fresh --lab <este laboratorio>` o `lab stop`.
+error-cluster-other-lab = el cluster en marcha se hizo para el laboratorio «{ $lab }», cuyos nodos no encajan con este; ejecuta antes `{ -lab } cluster up --fresh --lab <este laboratorio>` o `{ -lab } stop`.
 solution-unbalanced-quotes = comillas sin cerrar en «{ $line }»
 solution-failed = «{ $line }» ha fallado: { $reason }
 solution-timed-out = «{ $line }» no ha terminado en { $seconds } s
@@ -21,20 +21,18 @@ test-passed-before = sus comprobaciones ya se cumplen antes de ejecutar la soluc
 test-not-within = sus comprobaciones no se han cumplido en { $seconds } s tras la solución:
 
 start-resuming = Se continúa en el paso «{ $step }».
-start-resuming-exercise = Se continúa el ejercicio donde lo dejaste (`lab grade` califica el cluster tal como está).
-start-saved = Progreso guardado; `lab start { $lab }` continúa aquí. El cluster sigue en marcha (`lab stop` lo detiene).
-start-saved-exercise = Progreso guardado; `lab start { $lab }` continúa aquí, y `lab grade { $lab }` califica el cluster tal como está. El cluster sigue en marcha (`lab stop` lo detiene).
+start-resuming-exercise = Se continúa el ejercicio donde lo dejaste (`{ -lab } grade` califica el cluster tal como está).
+start-saved = Progreso guardado; `{ -lab } start { $lab }` continúa aquí. El cluster sigue en marcha (`{ -lab } stop` lo detiene).
+start-saved-exercise = Progreso guardado; `{ -lab } start { $lab }` continúa aquí, y `{ -lab } grade { $lab }` califica el cluster tal como está. El cluster sigue en marcha (`{ -lab } stop` lo detiene).
 start-step = Paso { $n }/{ $total }: { $title } ({ $kind })
 start-waiting-cluster = Esperando al cluster; las comprobaciones empiezan en cuanto esté listo.
 start-waiting-for = esperando: { $what }
-start-keys = ↵ sigue · b atrás · c comprueba · h pista · n notas · s prompt · l log · q sale
 start-cluster-reused = El cluster del laboratorio está en marcha y sano.
 start-cluster-reused-as-left = El cluster del laboratorio está en marcha, tal como lo dejaste.
 start-cluster-replayed = Ha habido que volver a crear el cluster del laboratorio ({ $secs } s): se han repetido con sus soluciones los pasos anteriores a «{ $step }».
 start-cluster-ready = El cluster del laboratorio está listo ({ $secs } s).
-start-cluster-failed-hint = Corrige lo que se indica arriba y vuelve a ejecutar `lab start`; `lab cluster status` muestra los nodos.
+start-cluster-failed-hint = Corrige lo que se indica arriba y vuelve a ejecutar `{ -lab } start`; `{ -lab } cluster status` muestra los nodos.
 start-nothing-to-check = Este paso no tiene nada que comprobar: léelo y continúa.
-start-passed = { $title }: hecho ({ $secs } s).
 start-unknown-input = «{ $input }» no es una orden del programa: Intro (siguiente), b, c, h, n, s, l o q.
 start-not-checked-yet = todavía no se han mirado sus comprobaciones
 start-finish-first = termina antes el paso «{ $step }»: { $why }. Pulsa h para una pista, c para comprobar otra vez.
@@ -53,8 +51,8 @@ start-finished-exercise = { $lab } superado: mejor nota { $percent } % en { $min
    *[other] { $hints } pistas usadas
 }.
 stop-done = Progreso de { $lab } guardado; su cluster está detenido ({ $count } nodos).
-error-no-lab-started = aquí no se ha empezado ningún laboratorio; ejecuta `lab start <laboratorio>` (ver `lab list`).
-error-lab-not-started = el laboratorio { $lab } no se ha empezado; ejecuta `lab start { $lab }`.
+error-no-lab-started = aquí no se ha empezado ningún laboratorio; ejecuta `{ -lab } start <laboratorio>` (ver `{ -lab } list`).
+error-lab-not-started = el laboratorio { $lab } no se ha empezado; ejecuta `{ -lab } start { $lab }`.
 error-unknown-step = «{ $step }» no es un paso de este laboratorio (sus pasos: { $known }).
 check-lab-finished = El laboratorio { $lab } está completado.
 check-read-step = { $title }: nada que comprobar; sigue con el paso siguiente.
@@ -68,10 +66,10 @@ status-passed = SUPERADOS
 status-hints = PISTAS
 status-time = TIEMPO
 status-finished = completado
-status-no-progress = Todavía no se ha empezado ningún laboratorio: `lab list` los muestra y `lab start <laboratorio>` empieza uno.
+status-no-progress = Todavía no se ha empezado ningún laboratorio: `{ -lab } list` los muestra y `{ -lab } start <laboratorio>` empieza uno.
 status-cluster = Cluster: { $lab }, { $nodes }/{ $total } nodos responden, { $health }.
 status-cluster-healthy = sano
-status-cluster-unhealthy = no está sano (ver `lab cluster check`)
+status-cluster-unhealthy = no está sano (ver `{ -lab } cluster check`)
 status-no-cluster = No hay ningún cluster en marcha.
 reset-replay-failed = al repetir el paso «{ $step }» no se ha llegado a su estado: { $why }
 reset-already = el cluster ya estaba como al principio del laboratorio
@@ -124,7 +122,7 @@ grade-verify-checksum = El informe no ha cambiado desde que se escribió ({ $lab
 grade-verify-unsigned = el informe no está firmado con tu clave: solo lleva una suma de comprobación, que cualquiera puede calcular, así que no demuestra nada.
 grade-verify-needs-key = el informe está firmado: indica la clave con --key-file o LAB_GRADE_KEY para comprobarlo.
 grade-verify-altered = { $path } ha cambiado desde que se escribió (o se firmó con otra clave).
-error-not-an-exercise = el laboratorio { $lab } no es un ejercicio: no tiene calificación. Sus pasos se comprueban sobre la marcha (`lab check`).
+error-not-an-exercise = el laboratorio { $lab } no es un ejercicio: no tiene calificación. Sus pasos se comprueban sobre la marcha (`{ -lab } check`).
 test-exercise-solved-untouched = la preparación sin tocar ya saca un { $percent } %, al menos el aprobado: el ejercicio no pide nada.
 test-exercise-not-solved = tras la solución, no todos los criterios se han cumplido en { $seconds } s:
 test-exercise-unsolved = Preparación sin tocar: { $points }/{ $max } ({ $percent } %), por debajo del aprobado del { $mark } %.
@@ -138,3 +136,55 @@ status-exercise-passed = ejercicio aprobado, mejor nota { $best } %
 status-exercise-best = ejercicio, mejor nota { $best } % (se aprueba con el { $mark } %)
 status-exercise-ungraded = ejercicio, todavía sin calificar
 test-exercise-passed = { $lab }: la preparación sin tocar suspende y la solución aprueba.
+
+# La pantalla del runner.
+start-keys = ↵ siguiente · b atrás · ↑↓ RePág AvPág desplazar · c comprobar · h pista · n notas · s prompt · l log · y copiar · ? teclas · q salir
+start-keys-prompt = ↵ ejecutar · ↑↓ historial · Esc o exit: volver a las diapositivas
+start-keys-overlay = ↑↓ RePág AvPág desplazar · q o Esc cerrar
+start-state-no-cluster = sin cluster
+start-state-cluster = esperando al cluster
+start-state-waiting = comprobándose
+start-state-later = un paso posterior
+start-state-done = hecho
+start-more-below = ▼ { $count } { $count ->
+    [one] línea más
+   *[other] líneas más
+} (↓, AvPág, Espacio)
+start-no-notes = Esta diapositiva no tiene notas del ponente.
+start-copied = Copiado al portapapeles: { $command }
+start-nothing-to-copy = Esta diapositiva no muestra ningún comando que copiar.
+start-no-more-hints = No hay más pistas: las { $total } están arriba.
+start-took-under = menos de { $secs }
+start-passed-request = { $title }: hecho. El cluster tardó { $took } desde CLUSTER FAILOVER en { $node } hasta este estado (mirado cada { $every }).
+start-passed-fault = { $title }: hecho. El cluster tardó { $took } desde `{ -lab } node { $action } { $node }` hasta este estado.
+start-passed-step = { $title }: hecho, { $took } después de empezar el paso.
+start-you-spent = Tú: { $secs } en este paso.
+start-not-saved = Progreso sin guardar: { $why }. Se intentará de nuevo en el siguiente cambio.
+start-not-saved-quit = No se pudo guardar el progreso: { $why }.
+start-taken-over = Otro `{ -lab } start` (pid { $pid }) ha tomado este laboratorio; progreso guardado.
+start-already-running = { $lab } ya está abierto en otra { $what } (pid { $pid }, desde las { $since }). Sigue allí, ciérralo allí, o tómalo aquí con `{ -lab } start { $lab } --take-over`.
+start-already-running-unknown = { $lab } ya está abierto en otra terminal. Sigue allí, ciérralo allí, o tómalo aquí con `{ -lab } start { $lab } --take-over`.
+start-take-over-no-answer = el runner de este laboratorio (pid { $pid }) no guardó ni salió en { $secs } s; detenlo (kill { $pid }) y vuelve a intentarlo.
+start-invocation = Aquí `lab` es `{ $invocation }`: donde las diapositivas dicen `lab …`, ejecuta `{ $invocation } …` (desde este directorio), o instálalo con `cargo install --path .`.
+start-closing-key = Pulsa cualquier tecla para salir (b vuelve a las diapositivas).
+start-col-cluster = TARDÓ EL CLUSTER
+start-col-you = TARDASTE TÚ
+start-from-request = { $took } desde CLUSTER FAILOVER
+start-from-fault = { $took } desde `node { $action }`
+start-log-empty = Nada en el log de { $node } desde que empezó el paso.
+start-cluster-failed = no se pudo levantar el cluster del laboratorio.
+start-help-title = Teclas
+start-help =
+    Intro, →          diapositiva siguiente (el paso en pantalla debe estar hecho)
+    b, ←, Retroceso   diapositiva anterior
+    ↑ ↓, j k          desplazar la diapositiva una línea
+    RePág AvPág, Esp  desplazar una página (Espacio al final: siguiente diapositiva)
+    Inicio Fin        principio, final de la diapositiva
+    c                 comprobar ahora el paso actual y decir qué falta
+    h                 la siguiente pista (las de un ejercicio cuestan puntos)
+    n                 notas del ponente
+    s                 prompt redis-cli integrado (exit o Esc vuelve)
+    l                 el log del nodo del que trata la diapositiva, desde que empezó el paso
+    g                 calificar un ejercicio
+    y                 copiar el comando de la diapositiva al portapapeles
+    q                 salir: el progreso queda guardado, el cluster sigue en marcha

@@ -78,13 +78,15 @@ pub async fn send(
         }
         Ok(parse::text(&reply).unwrap_or_else(|| format!("{reply:?}")))
     };
-    tokio::time::timeout(timeout, job).await.unwrap_or_else(|_| {
-        Err(msg!(
-            "solution-timed-out",
-            line = line.as_str(),
-            seconds = timeout.as_secs()
-        ))
-    })
+    tokio::time::timeout(timeout, job)
+        .await
+        .unwrap_or_else(|_| {
+            Err(msg!(
+                "solution-timed-out",
+                line = line.as_str(),
+                seconds = timeout.as_secs()
+            ))
+        })
 }
 
 /// Waits until the node says it is a master.

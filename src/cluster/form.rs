@@ -27,7 +27,7 @@ use crate::model::dataset::Dataset;
 use crate::model::node::NodeRef;
 use crate::model::state::ClusterState;
 use crate::model::topology::Topology;
-use crate::{msg, t};
+use crate::msg;
 
 /// The node timeout while forming: the smallest rejoin delay redis-server allows.
 pub const FORMING_NODE_TIMEOUT_MS: u64 = 500;
@@ -51,19 +51,23 @@ pub enum Phase {
 
 impl Phase {
     /// What the user is told while it runs.
-    pub fn text(self) -> String {
+    pub fn msg(self) -> Msg {
         match self {
-            Phase::Checking => t!("phase-checking"),
-            Phase::Starting => t!("phase-starting"),
-            Phase::Resetting => t!("phase-resetting"),
-            Phase::Meeting => t!("phase-meeting"),
-            Phase::Replicating => t!("phase-replicating"),
-            Phase::WaitingOk => t!("phase-waiting-ok"),
-            Phase::Loading => t!("phase-loading"),
-            Phase::Syncing => t!("phase-syncing"),
-            Phase::Setup => t!("phase-setup"),
-            Phase::Replaying => t!("phase-replaying"),
+            Phase::Checking => msg!("phase-checking"),
+            Phase::Starting => msg!("phase-starting"),
+            Phase::Resetting => msg!("phase-resetting"),
+            Phase::Meeting => msg!("phase-meeting"),
+            Phase::Replicating => msg!("phase-replicating"),
+            Phase::WaitingOk => msg!("phase-waiting-ok"),
+            Phase::Loading => msg!("phase-loading"),
+            Phase::Syncing => msg!("phase-syncing"),
+            Phase::Setup => msg!("phase-setup"),
+            Phase::Replaying => msg!("phase-replaying"),
         }
+    }
+
+    pub fn text(self) -> String {
+        self.msg().text()
     }
 }
 

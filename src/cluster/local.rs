@@ -158,6 +158,8 @@ pub fn restart(server: &Path, node: &LocalNode) -> Result<Spawned> {
     let child = Command::new(server)
         .arg(node.dir.join("redis.conf"))
         .current_dir(&node.dir)
+        // Log times in UTC, so the runner can tell which lines came since a step began.
+        .env("TZ", "UTC")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::from(stderr))

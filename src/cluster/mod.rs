@@ -3,6 +3,7 @@
 //! Nothing here knows about slides or languages; errors carry message ids that the CLI puts
 //! into words.
 
+pub mod command;
 pub mod conn;
 pub mod dataset;
 pub mod form;
@@ -12,6 +13,7 @@ pub mod parse;
 pub mod private;
 pub mod process;
 pub mod provision;
+pub mod restore;
 pub mod server;
 pub mod setup;
 pub mod statedir;

@@ -42,6 +42,21 @@ fn is_redis(pid: u32) -> bool {
         || String::from_utf8_lossy(&cmdline).starts_with("redis-server")
 }
 
+/// When a process started (clock ticks since boot, from /proc/PID/stat), so a pid recorded
+/// earlier can be told from a later process that reused it. `None` where there is no /proc.
+pub fn started(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(proc_path(pid, "stat")).ok()?;
+    // Fields after the command name (in parentheses, which may hold spaces): the state is the
+    // 3rd field of the line, the start time the 22nd.
+    let after = &s[s.rfind(')')? + 1..];
+    after.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// `pid` is still the process that was recorded with start time `started` (when known).
+pub fn same_process(pid: u32, started_then: Option<u64>) -> bool {
+    alive(pid) && (started_then.is_none() || started(pid) == started_then)
+}
+
 fn is_zombie(pid: u32) -> bool {
     std::fs::read_to_string(proc_path(pid, "stat"))
         .ok()
@@ -132,6 +147,17 @@ pub fn listener_of(addr: &crate::model::addr::NodeAddr) -> Option<(u32, String)>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn this_process_is_itself() {
+        let me = std::process::id();
+        let t = started(me);
+        if std::path::Path::new("/proc/self/stat").exists() {
+            assert!(t.is_some());
+        }
+        assert!(same_process(me, t));
+        assert!(!same_process(me, t.map(|t| t + 1)));
+    }
 
     #[test]
     fn our_own_process_is_alive_but_not_a_node() {

@@ -16,6 +16,7 @@ use crate::cluster::provision::{self, Spec};
 use crate::cluster::statedir::StateDir;
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::live::session::Session;
 use crate::render::table::Table;
 use crate::t;
 
@@ -162,12 +163,20 @@ async fn provision_figures(
 /// Sends CLUSTER FAILOVER to a node and times how long until the step's checks pass, looking
 /// every `poll` as the runner does.
 async fn time_to_pass(
-    session: &crate::runner::session::Session,
+    session: &Session,
     step: &crate::lab::manifest::Step,
     replica: &crate::model::node::NodeRef,
     poll: Duration,
 ) -> Result<Duration> {
     let start = session.snapshot().await;
+    let passes = |now: &crate::model::ClusterState| {
+        let cx = crate::verify::Context {
+            layout: &session.layout,
+            consistency: None,
+            key_slots: None,
+        };
+        crate::verify::evaluate(&step.checks, &cx, Some(&start), now).passed()
+    };
     let member = session
         .cluster
         .members
@@ -191,13 +200,30 @@ async fn time_to_pass(
         })?;
     loop {
         let now = session.snapshot().await;
-        if session.evaluate(step, Some(&start), &now, None).passed() {
+        if passes(&now) {
             return Ok(sent.elapsed());
         }
         if sent.elapsed() > Duration::from_secs(30) {
             return Err(Error::Failed(crate::msg!("bench-failover-stuck")));
         }
         tokio::time::sleep(poll).await;
+    }
+}
+
+/// Waits (up to 30 s) until an observe step's checks hold: every node knows of the change.
+async fn settle(session: &Session, step: &crate::lab::manifest::Step) {
+    let cx = crate::verify::Context {
+        layout: &session.layout,
+        consistency: None,
+        key_slots: None,
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        let now = session.snapshot().await;
+        if crate::verify::evaluate(&step.checks, &cx, None, &now).passed() {
+            return;
+        }
+        tokio::time::sleep(crate::live::POLL).await;
     }
 }
 
@@ -234,10 +260,10 @@ async fn failover_figures(
         );
     }
     crate::cluster::form::set_node_timeout(&cluster.members, &conns, BENCH_NODE_TIMEOUT_MS).await?;
-    let session = crate::runner::session::Session::new(lab, cluster)?;
+    let manifest = lab.runnable()?.clone();
+    let session = Session::new(lab, cluster)?;
     let step = |id: &str| {
-        session
-            .manifest
+        manifest
             .step(id)
             .cloned()
             .ok_or_else(|| Error::Failed(crate::msg!("bench-bad-snapshot")))
@@ -252,7 +278,7 @@ async fn failover_figures(
     for i in 0..runs * 2 {
         // Alternate which poll interval measures, so both see the same conditions.
         let poll = if i % 2 == 0 {
-            crate::runner::session::POLL
+            crate::live::POLL
         } else {
             Duration::from_millis(5)
         };
@@ -264,18 +290,9 @@ async fn failover_figures(
         if i % 2 == 0 { &mut runner } else { &mut tight }.push(took);
 
         // The failback needs every node to know of the failover first (else it times out).
-        session
-            .wait_for(&settled, None, Duration::from_secs(30), None)
-            .await;
+        settle(&session, &settled).await;
         time_to_pass(&session, &failback, &NodeRef::new("b", 6379), poll).await?;
-        session
-            .wait_for(
-                session.manifest.step("initial-roles").unwrap_or(&failback),
-                None,
-                Duration::from_secs(30),
-                None,
-            )
-            .await;
+        settle(&session, &step("initial-roles")?).await;
     }
     Ok(vec![runner, tight])
 }

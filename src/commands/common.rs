@@ -142,7 +142,7 @@ pub fn current_lab(config: &Config, named: Option<&str>) -> Result<Lab> {
 }
 
 /// The lab on the state directory's running cluster.
-pub fn session(config: &Config, lab: Lab) -> Result<crate::runner::session::Session> {
+pub fn session(config: &Config, lab: Lab) -> Result<crate::live::session::Session> {
     let cluster = provision::current(&config.state, &Auth::from_env())?
         .ok_or_else(|| Error::Usage(msg!("error-no-cluster")))?;
     if cluster.record.lab != lab.id {
@@ -151,12 +151,12 @@ pub fn session(config: &Config, lab: Lab) -> Result<crate::runner::session::Sess
             lab = cluster.record.lab.as_str()
         )));
     }
-    crate::runner::session::Session::new(lab, cluster)
+    crate::live::session::Session::new(lab, cluster)
 }
 
 /// What solutions run by this process need to reach the same cluster.
-pub fn solution_env(config: &Config) -> crate::runner::solution::Env {
-    crate::runner::solution::Env {
+pub fn solution_env(config: &Config) -> crate::live::solution::Env {
+    crate::live::solution::Env {
         state_dir: Some(config.state.root.clone()),
         labs_dir: Some(config.catalog.dir.clone()),
         redis_server: config.redis_server.clone(),
@@ -173,5 +173,76 @@ pub async fn sweep_private(config: &Config) {
             style("✓").green().bold(),
             t!("down-private", count = stopped)
         );
+    }
+}
+
+/// The lab's engine for one command from a second terminal (`lab check`, `lab hint`, `lab
+/// grade`): its saved progress (or a new one), on the running cluster when there is one.
+pub struct Once {
+    pub engine: crate::engine::Engine,
+    pub store: crate::app_state::Store,
+    pub session: Option<crate::live::session::Session>,
+}
+
+impl Once {
+    pub fn new(config: &Config, lab: Lab, need_cluster: bool) -> Result<Once> {
+        use crate::engine::{Engine, Mode, Plan, Progress};
+        let manifest = lab.runnable()?.clone();
+        let store = crate::app_state::Store::new(&config.state, &lab.id);
+        let plan = Plan::new(lab.clone(), config.lang)?;
+        let now = crate::app_state::now_ms();
+        let progress = store
+            .load(&manifest)?
+            .unwrap_or_else(|| Progress::new(&manifest, &plan.lang, now));
+        let session = match session(config, lab) {
+            Ok(s) => Some(s),
+            Err(e) if need_cluster => return Err(e),
+            Err(_) => None,
+        };
+        let layout = session
+            .as_ref()
+            .map(|s| s.layout.clone())
+            .unwrap_or_else(|| config.local_layout(&manifest.topology));
+        let engine = Engine::new(plan, progress, Mode::Student, layout, now);
+        Ok(Once {
+            engine,
+            store,
+            session,
+        })
+    }
+
+    /// Tells the engine the cluster is up, as it is now.
+    pub fn look(&mut self, rt: &tokio::runtime::Runtime) -> Result<()> {
+        let Some(s) = &self.session else {
+            return Ok(());
+        };
+        let snapshot = std::sync::Arc::new(rt.block_on(s.snapshot()));
+        let fx = self.engine.handle(crate::engine::Event::Ready {
+            layout: s.layout.clone(),
+            came: crate::engine::Came::Reused,
+            snapshot,
+            took_ms: 0,
+        });
+        self.apply(fx)?;
+        Ok(())
+    }
+
+    /// Sends a command; saves what it changed. The effects other than saving are returned.
+    pub fn command(&mut self, c: crate::engine::Command) -> Result<Vec<crate::engine::Effect>> {
+        let fx = self.engine.handle(crate::engine::Event::Command(c));
+        self.apply(fx)
+    }
+
+    fn apply(&mut self, fx: Vec<crate::engine::Effect>) -> Result<Vec<crate::engine::Effect>> {
+        let mut rest = vec![];
+        for e in fx {
+            match e {
+                crate::engine::Effect::Save(p) => {
+                    self.store.save(&self.engine.plan().manifest, &p)?;
+                }
+                other => rest.push(other),
+            }
+        }
+        Ok(rest)
     }
 }

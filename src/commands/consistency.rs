@@ -11,7 +11,7 @@ use crate::cli::ConsistencyArgs;
 use crate::config::Config;
 use crate::consistency::{self, Options};
 use crate::error::{Error, Result};
-use crate::runner::consistency::{live_line, summary};
+use crate::render::consistency::{live_line, summary};
 use crate::{msg, t};
 
 /// `30s`, `2m`, `500ms`, `1h`, or plain seconds.

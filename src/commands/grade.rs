@@ -3,14 +3,14 @@
 
 use console::style;
 
-use super::common;
+use super::common::{self, Once};
+use crate::app_state;
 use crate::cli::GradeArgs;
 use crate::config::Config;
+use crate::engine::{Command, Effect, Event};
 use crate::error::{Error, Result};
-use crate::grade::report::{self, Meta, Report, Verdict};
-use crate::grade::{self, Inputs};
-use crate::runner::grading;
-use crate::runner::progress::{Progress, now_ms};
+use crate::grade::report::{self, Report, Verdict};
+use crate::render::grade as grade_text;
 use crate::{msg, t};
 
 /// The instructor's key: `--key-file`, else `LAB_GRADE_KEY`.
@@ -32,66 +32,54 @@ pub fn run(config: &Config, args: &GradeArgs) -> Result<()> {
     }
     let rt = common::runtime()?;
     let lab = common::current_lab(config, args.lab.as_deref())?;
-    let session = common::session(config, lab.clone())?;
-    let manifest = session.manifest.clone();
-    let exercise = manifest
-        .exercise
-        .clone()
-        .ok_or_else(|| Error::Usage(msg!("error-not-an-exercise", lab = lab.id.as_str())))?;
-    let mut progress = Progress::load(&config.state, &manifest)?
-        .ok_or_else(|| Error::Usage(msg!("error-lab-not-started", lab = lab.id.as_str())))?;
-    let baseline = progress
-        .baseline
-        .clone()
-        .ok_or_else(|| Error::Usage(msg!("error-lab-not-started", lab = lab.id.as_str())))?;
-    let now = rt.block_on(session.snapshot());
-    let consistency = crate::runner::consistency::published(&config.state, &lab.id)
-        .filter(|p| p.started_ms >= progress.started_ms)
-        .map(|p| p.summary);
-    let hints = progress.hints.values().sum::<usize>() as u32;
-    let renderer = session.renderer(Some(&now));
-    let g = grade::grade(&Inputs {
-        scheme: &exercise.scheme,
-        layout: &session.layout,
-        baseline: &baseline,
-        now: &now,
-        consistency: consistency.as_ref(),
-        hints_used: hints,
-        lang: config.lang.code(),
-        render: Some(&|t: &str| renderer.render(t).unwrap_or_else(|_| t.to_string())),
-        key_slots: Some(&session.key_slots),
-    });
-    progress.attempts += 1;
-    progress.best_percent = Some(
-        progress
-            .best_percent
-            .map_or(g.percent, |b| b.max(g.percent)),
-    );
-    if g.passed && progress.finished_ms.is_none() {
-        progress.finished_ms = Some(now_ms());
+    if lab.runnable()?.exercise.is_none() {
+        return Err(Error::Usage(msg!(
+            "error-not-an-exercise",
+            lab = lab.id.as_str()
+        )));
     }
-    progress.save(&config.state)?;
+    let mut once = Once::new(config, lab.clone(), true)?;
+    if once.engine.progress().baseline.is_none() {
+        return Err(Error::Usage(msg!(
+            "error-lab-not-started",
+            lab = lab.id.as_str()
+        )));
+    }
+    once.look(&rt)?;
+    // The runner's background test, as it last published its counters.
+    let started_ms = once.engine.progress().started_ms;
+    if let Some(p) = once
+        .store
+        .published(&config.state)
+        .filter(|p| p.started_ms >= started_ms)
+    {
+        use crate::engine::event::Background;
+        once.engine.handle(Event::Background(Background::Started {
+            run_id: p.run_id.clone(),
+        }));
+        once.engine.handle(Event::Background(Background::Counters {
+            live: Default::default(),
+            summary: p.summary,
+        }));
+    }
+    let effects = once.command(Command::Grade)?;
+    let Some((g, progress)) = effects.into_iter().find_map(|e| match e {
+        Effect::SaveGrade { grade, progress } => Some((grade, progress)),
+        _ => None,
+    }) else {
+        return Err(Error::Usage(msg!("start-waiting-cluster")));
+    };
     let key = key(args)?;
-    let report = Report::new(
-        &g,
-        Meta {
-            lab: &lab.id,
-            content_hash: report::content_hash(&lab.dir)?,
-            lang: config.lang.code(),
-            started_ms: progress.started_ms,
-            graded_ms: now_ms(),
-            attempt: progress.attempts,
-        },
-        key.as_deref(),
-    );
-    let saved = grading::save(&config.state, &report, &g)?;
+    let report = app_state::report_of(&g, &lab, &progress, key.as_deref())?;
+    let text = grade_text::text_report(&report, &g);
+    let saved = app_state::save_report(&config.state, &report, &text)?;
     if let Some(out) = &args.out {
         crate::fsutil::write_atomic(out, saved.json.as_bytes())?;
     }
     if args.json {
         crate::outln!("{}", saved.json);
     } else {
-        crate::out!("{}", grading::table(&g));
+        crate::out!("{}", grade_text::table(&g, config.width));
         crate::outln!(
             "{}",
             style(t!("grade-saved", path = saved.path.display().to_string())).dim()

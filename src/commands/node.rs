@@ -60,6 +60,18 @@ pub fn run(config: &Config, args: &NodeArgs) -> Result<()> {
     let node_s = addr.to_string();
     match done {
         Ok(pid) => {
+            // A running lab times the change from here: the fault's moment, as made.
+            let word = match fault {
+                Fault::Stop => "stop",
+                Fault::Kill => "kill",
+                Fault::Pause => "pause",
+                Fault::Resume => "resume",
+                Fault::Start => "start",
+            };
+            let _ = crate::app_state::record_fault(
+                &config.state,
+                crate::live::fault(member.name.clone(), word),
+            );
             let pid = pid.unwrap_or(0);
             let text = match fault {
                 Fault::Stop => t!("node-stopped", node = node_s),

@@ -1,22 +1,25 @@
 //! `lab reset [<step>]`: the cluster and the progress back to a step's start (the current
-//! step when none is named), on the running nodes.
+//! step when none is named), on the running nodes. A runner of the lab in another terminal
+//! follows: the reset raises the progress's generation, which wins its next merge.
 
 use console::style;
 
 use super::common;
+use crate::app_state::{Store, now_ms};
 use crate::cli::ResetArgs;
+use crate::cluster::restore::{self, Reached};
 use crate::config::Config;
+use crate::engine::{Plan, Progress};
 use crate::error::{Error, Result};
-use crate::runner::progress::Progress;
-use crate::runner::reset::{self, Reached};
+use crate::live::drive;
 use crate::{msg, t};
 
 pub fn run(config: &Config, args: &ResetArgs) -> Result<()> {
     let rt = common::runtime()?;
     let lab = common::current_lab(config, args.lab.as_deref())?;
     let manifest = lab.runnable()?.clone();
-    let mut progress = Progress::load(&config.state, &manifest)?
-        .unwrap_or_else(|| Progress::new(&manifest, config.lang.code()));
+    let store = Store::new(&config.state, &lab.id);
+    let saved = store.load(&manifest)?;
     let target = match &args.step {
         Some(s) => manifest
             .steps
@@ -31,26 +34,23 @@ pub fn run(config: &Config, args: &ResetArgs) -> Result<()> {
                     .join(", ");
                 Error::Usage(msg!("error-unknown-step", step = s.as_str(), known = known))
             })?,
-        None => progress
-            .step_index(&manifest)
+        None => saved
+            .as_ref()
+            .map_or(0, |p| p.step_index(&manifest))
             .min(manifest.steps.len().saturating_sub(1)),
     };
     let spec = common::spec(&lab);
     let source = common::source(config, &Default::default())?;
     let session = common::session(config, lab.clone())?;
+    let plan = Plan::new(lab.clone(), config.lang)?;
     let (reached, replayed) = rt.block_on(async {
-        let reached = reset::initial_layout(&session, &config.state, &spec, &source).await?;
-        let replayed = reset::replay(&session, target, &common::solution_env(config)).await?;
+        let reached =
+            restore::initial_layout(&session.cluster, &config.state, &spec, &source).await?;
+        let replayed = drive::replay(&session, plan, target, &common::solution_env(config)).await?;
         Ok::<_, Error>((reached, replayed))
     })?;
     let start = rt.block_on(session.snapshot());
-    progress
-        .passed
-        .retain(|p| manifest.steps.iter().take(target).any(|s| s.id == p.step));
-    progress.enter(&manifest, target);
-    progress.finished_ms = None;
-    progress.step_start = Some(start);
-    progress.slide = lab
+    let slide = lab
         .deck(config.lang)
         .and_then(|(_, d)| {
             d.slides.iter().position(|s| {
@@ -60,7 +60,19 @@ pub fn run(config: &Config, args: &ResetArgs) -> Result<()> {
             })
         })
         .unwrap_or(0);
-    progress.save(&config.state)?;
+    let now = now_ms();
+    store.update(
+        &manifest,
+        || Progress::new(&manifest, config.lang.code(), now),
+        |p| {
+            p.passed
+                .retain(|x| manifest.steps.iter().take(target).any(|s| s.id == x.step));
+            p.enter(&manifest, target, now, Some(start));
+            p.finished_ms = None;
+            p.slide = slide;
+            p.generation += 1;
+        },
+    )?;
     let mut how = match reached {
         Reached::AlreadyThere => t!("reset-already"),
         Reached::Takeover(n) => t!("reset-takeover", count = n),
@@ -69,7 +81,6 @@ pub fn run(config: &Config, args: &ResetArgs) -> Result<()> {
     if replayed > 0 {
         how = t!("reset-and-replayed", how = how, count = replayed);
     }
-
     crate::outln!(
         "{} {}",
         style("✓").green().bold(),

@@ -3,11 +3,11 @@
 use console::style;
 
 use super::common;
+use crate::app_state::Store;
 use crate::config::Config;
 use crate::error::Result;
 use crate::lab::Lab;
 use crate::render::table::Table;
-use crate::runner::progress::Progress;
 use crate::t;
 
 pub fn run(config: &Config) -> Result<()> {
@@ -26,11 +26,11 @@ pub fn run(config: &Config) -> Result<()> {
         let Some(m) = lab.manifest.clone() else {
             continue;
         };
-        let Some(p) = Progress::load(&config.state, &m)? else {
+        let Some(p) = Store::new(&config.state, &id).load(&m)? else {
             continue;
         };
         any = true;
-        let best = crate::runner::grading::best(&config.state, &id).or(p.best_percent);
+        let best = crate::app_state::best_grade(&config.state, &id).or(p.best_percent);
         let step = match (&m.exercise, &p.step) {
             (Some(ex), _) => match best {
                 Some(b) if b >= f64::from(ex.scheme.pass_mark) => {
@@ -52,9 +52,7 @@ pub fn run(config: &Config) -> Result<()> {
             }
         };
 
-        let end = p
-            .finished_ms
-            .unwrap_or_else(crate::runner::progress::now_ms);
+        let end = p.finished_ms.unwrap_or_else(crate::app_state::now_ms);
         let secs = end.saturating_sub(p.started_ms) / 1000;
         table.row(vec![
             lab.title(config.lang),

@@ -9,12 +9,13 @@ use crate::cluster::private::{self, Private};
 use crate::cluster::provision::{self};
 
 use crate::config::Config;
+use crate::engine::{AutoKind, AutoReport, ExerciseReport, Plan, StepReport};
 use crate::error::{Error, Result};
-use crate::lab::manifest::{Step, StepKind};
+use crate::lab::manifest::StepKind;
+use crate::live::drive::{Reporter, drive};
+use crate::live::session::Session;
+use crate::live::solution::Env;
 use crate::render::table::Table;
-use crate::runner::session::Session;
-use crate::runner::solution::Env;
-use crate::runner::test::{self, Reporter, StepReport};
 use crate::{msg, t};
 
 /// `lab test` runs its own cluster here unless `--base-ip` says otherwise, so it never
@@ -32,27 +33,27 @@ fn kind_word(k: StepKind) -> String {
 struct Printer;
 
 impl Reporter for Printer {
-    fn consistency(&self, report: &crate::consistency::Report) {
-        for line in crate::runner::consistency::summary(report) {
+    fn test(&self, report: &crate::model::consistency::Report) {
+        for line in crate::render::consistency::summary(report) {
             crate::outln!("    {line}");
         }
     }
 
-    fn running(&self, step: &Step, line: &str) {
-        crate::outln!("  {} {}  {}", style("▶").cyan(), step.id, style(line).dim());
+    fn running(&self, step: &str, line: &str) {
+        crate::outln!("  {} {}  {}", style("▶").cyan(), step, style(line).dim());
     }
 
-    fn finished(&self, r: &StepReport) {
+    fn step(&self, r: &StepReport) {
         match &r.result {
-            Ok(_) if r.kind == StepKind::Read => {
+            Ok(None) => {
                 crate::outln!("{} {} ({})", style("·").dim(), r.step, kind_word(r.kind))
             }
-            Ok(d) => crate::outln!(
+            Ok(Some(ms)) => crate::outln!(
                 "{} {} ({}) {}",
                 style("✓").green().bold(),
                 r.step,
                 kind_word(r.kind),
-                style(format!("{:.2} s", d.as_secs_f64())).dim()
+                style(format!("{:.2} s", *ms as f64 / 1000.0)).dim()
             ),
             Err(why) => {
                 crate::outln!(
@@ -103,6 +104,7 @@ pub fn run(config: &Config, args: &TestArgs) -> Result<()> {
         let up = provision::up(&state, &spec, &source, true, &spinner).await;
         spinner.finish();
         let (cluster, _, _) = up?;
+        let plan = Plan::new(lab.clone(), config.lang)?;
         let session = Session::new(lab, cluster)?;
         let env = Env {
             state_dir: Some(dir.clone()),
@@ -110,16 +112,11 @@ pub fn run(config: &Config, args: &TestArgs) -> Result<()> {
             redis_server: config.redis_server.clone(),
             password: None,
         };
-        if let Some(ex) = session.manifest.exercise.clone() {
-            return Ok::<_, Error>(Tested::Exercise(Box::new(
-                test::run_exercise(&session, &ex, config.lang.code(), &env, &Printer).await,
-            )));
-        }
-        Ok::<_, Error>(Tested::Steps(test::run(&session, &env, &Printer).await))
+        drive(&session, plan, AutoKind::Prove, &env, &Printer).await
     }));
-    let reports = match result? {
-        Tested::Steps(r) => r,
-        Tested::Exercise(r) => return exercise_result(&r, &args.lab),
+    let reports = match result?.report() {
+        AutoReport::Steps(r) => r,
+        AutoReport::Exercise(r) => return exercise_result(&r, &args.lab, config.width),
     };
 
     let mut table = Table::new(vec![
@@ -130,10 +127,10 @@ pub fn run(config: &Config, args: &TestArgs) -> Result<()> {
     ]);
     for r in &reports {
         let (mark, time) = match &r.result {
-            Ok(_) if r.kind == StepKind::Read => ("·".to_string(), "-".to_string()),
-            Ok(d) => (
+            Ok(None) => ("·".to_string(), "-".to_string()),
+            Ok(Some(ms)) => (
                 style("✓").green().to_string(),
-                format!("{:.2} s", d.as_secs_f64()),
+                format!("{:.2} s", *ms as f64 / 1000.0),
             ),
             Err(_) => (style("✗").red().to_string(), "-".to_string()),
         };
@@ -156,13 +153,13 @@ pub fn run(config: &Config, args: &TestArgs) -> Result<()> {
     Ok(())
 }
 
-enum Tested {
-    Steps(Vec<StepReport>),
-    Exercise(Box<test::ExerciseReport>),
-}
-
-fn exercise_result(r: &test::ExerciseReport, lab: &str) -> Result<()> {
-    let u = &r.unsolved;
+fn exercise_result(r: &ExerciseReport, lab: &str, width: usize) -> Result<()> {
+    let Some(u) = &r.unsolved else {
+        for p in &r.problems {
+            crate::outln!("    {}", p.text());
+        }
+        return Err(Error::Failed(msg!("test-failed", lab = lab)));
+    };
     crate::outln!(
         "{} {}",
         if u.passed {
@@ -192,10 +189,10 @@ fn exercise_result(r: &test::ExerciseReport, lab: &str) -> Result<()> {
                 points = s.points,
                 max = s.max_points,
                 percent = format!("{:.0}", s.percent),
-                secs = format!("{:.2}", r.took.as_secs_f64())
+                secs = format!("{:.2}", r.took_ms as f64 / 1000.0)
             )
         );
-        crate::out!("{}", crate::runner::grading::table(s));
+        crate::out!("{}", crate::render::grade::table(s, width));
     }
     for p in &r.problems {
         crate::outln!("    {}", p.text());

@@ -65,6 +65,10 @@ pub struct Options {
     pub max_ops_per_sec: Option<u64>,
 }
 
+/// The background test of a lab (runner, `lab test`) is capped so it leaves the machine to the
+/// cluster and the student; standalone `lab consistency` runs as fast as the cluster answers.
+pub const BACKGROUND_RATE: u64 = 50_000;
+
 pub const DEFAULT_KEYS: u64 = 16_384;
 pub const DEFAULT_WORKERS: usize = 4;
 pub const DEFAULT_BATCH: usize = 500;

@@ -146,8 +146,12 @@ pub enum Effect {
         node: NodeRef,
         since_ms: u64,
     },
-    /// Keep this grade as a report ([`Event::GradeSaved`] tells where).
-    SaveGrade(Box<Grade>),
+    /// Keep this grade as a report ([`Event::GradeSaved`] tells where), with the progress it
+    /// belongs to (attempt, language, start).
+    SaveGrade {
+        grade: Box<Grade>,
+        progress: Box<Progress>,
+    },
     /// The engine has nothing more to do: the front-end or driver ends.
     Quit,
 }

@@ -170,6 +170,8 @@ pub struct Engine {
     save_error: Option<Msg>,
     /// The lab is over and the closing screen is up.
     closing: bool,
+    /// When the cluster came up: a step begun before cannot have changed anything earlier.
+    ready_ms: u64,
     now_ms: u64,
 }
 
@@ -213,6 +215,7 @@ impl Engine {
             board: Board::default(),
             save_error: None,
             closing: false,
+            ready_ms: 0,
             now_ms,
         }
     }
@@ -242,9 +245,9 @@ impl Engine {
                 took_ms,
             } => self.ready(layout, came, snapshot, took_ms, &mut fx),
             Event::ClusterFailed(m) => {
+                // Said in the status area; the slides stay readable until the student quits.
                 self.cluster = Cluster::Failed(m);
                 fx.draw();
-                fx.push(Effect::Quit);
             }
             Event::Snapshot(s) => self.snapshot(s, &mut fx),
             Event::Background(b) => self.background(b, &mut fx),
@@ -442,6 +445,7 @@ impl Engine {
     ) {
         self.layout = layout;
         self.cluster = Cluster::Ready { came };
+        self.ready_ms = self.now_ms.max(snapshot.taken_ms);
         let exercise = self.plan.manifest.exercise.is_some();
         if exercise && (came != Came::Reused || self.progress.baseline.is_none()) {
             // A new cluster (the student's changes are gone with the old nodes), or a first
@@ -561,8 +565,8 @@ impl Engine {
                 resolution_ms: 0,
             }
         } else {
-            self.timing
-                .measure(&named, &self.layout, held, self.progress.step_started_ms)
+            let began = self.progress.step_started_ms.max(self.ready_ms);
+            self.timing.measure(&named, &self.layout, held, began)
         };
         let spent = self.now_ms.saturating_sub(self.progress.step_started_ms);
         let note = PassNote {

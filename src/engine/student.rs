@@ -301,7 +301,10 @@ impl Engine {
         });
         self.progress.graded(g.percent, g.passed, self.now_ms);
         self.save(fx);
-        fx.push(Effect::SaveGrade(Box::new(g.clone())));
+        fx.push(Effect::SaveGrade {
+            grade: Box::new(g.clone()),
+            progress: Box::new(self.progress.clone()),
+        });
         self.board.say(Notice::Grade {
             grade: Box::new(g.clone()),
             saved: None,

@@ -370,7 +370,11 @@ fn an_exercise_is_graded_on_the_latest_look_and_its_clock_runs_out() {
     }));
     assert!(r.e.time_left_s().is_some());
     let effects = r.key(Command::Grade);
-    assert!(effects.iter().any(|e| matches!(e, Effect::SaveGrade(_))));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveGrade { .. }))
+    );
     let Notice::Grade { grade, time_up, .. } = &r.e.notices()[0] else {
         panic!()
     };

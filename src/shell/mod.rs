@@ -345,7 +345,29 @@ fn blocks(args: &[Vec<u8>]) -> bool {
 }
 
 /// `exit` or `quit`, whatever follows, as in redis-cli.
-fn is_exit(line: &str) -> bool {
+/// A line that gives a password (`AUTH`, `CONFIG SET requirepass …`, `HELLO … AUTH …`,
+/// `MIGRATE … AUTH …`): kept out of every history file.
+pub fn holds_secret(line: &str) -> bool {
+    let Ok(words) = args::split(line) else {
+        return true;
+    };
+    let upper: Vec<String> = words
+        .iter()
+        .map(|w| String::from_utf8_lossy(w).to_ascii_uppercase())
+        .collect();
+    let first = upper.first().map(String::as_str);
+    first == Some("AUTH")
+        || (first == Some("CONFIG")
+            && upper.get(1).is_some_and(|w| w == "SET")
+            && upper
+                .get(2)
+                .is_some_and(|w| w.contains("PASS") || w.contains("AUTH")))
+        || (matches!(first, Some("HELLO" | "MIGRATE"))
+            && upper.iter().any(|w| w.starts_with("AUTH")))
+        || (first == Some("ACL") && upper.get(1).is_some_and(|w| w == "SETUSER"))
+}
+
+pub fn is_exit(line: &str) -> bool {
     args::split(line).is_ok_and(|a| {
         a.first()
             .is_some_and(|w| w.eq_ignore_ascii_case(b"exit") || w.eq_ignore_ascii_case(b"quit"))
@@ -474,7 +496,7 @@ fn read_lines(
         let input = match editor.as_mut() {
             Some(ed) => match ed.readline(&prompt) {
                 Ok(line) => {
-                    if !line.trim().is_empty() {
+                    if !line.trim().is_empty() && !holds_secret(&line) {
                         let _ = ed.add_history_entry(line.as_str());
                     }
                     Input::Line(line)
@@ -593,6 +615,16 @@ mod tests {
         ] {
             assert!(!blocks(&words(n)), "{n}");
         }
+    }
+
+    #[test]
+    fn secrets_stay_out_of_history() {
+        assert!(holds_secret("auth s3cret"));
+        assert!(holds_secret("CONFIG SET requirepass s3cret"));
+        assert!(holds_secret("config set masterauth x"));
+        assert!(holds_secret("HELLO 3 AUTH default x"));
+        assert!(!holds_secret("CLUSTER FAILOVER"));
+        assert!(!holds_secret("CONFIG SET maxmemory 10mb"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cluster;
+pub mod pty;
 pub mod runner;
 
 use std::path::{Path, PathBuf};
@@ -20,10 +21,21 @@ pub struct Lab {
     cmd: Command,
 }
 
+/// PATH with the built `lab` first: as once installed, so messages name `lab …`.
+pub fn path_with_lab() -> std::ffi::OsString {
+    let dir = Path::new(env!("CARGO_BIN_EXE_lab"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(dir).chain(std::env::split_paths(&rest))).unwrap()
+}
+
 /// `lab` with a predictable environment: English unless a test says otherwise, no colours,
-/// the repository's labs.
+/// the repository's labs, on PATH as once installed.
 pub fn lab() -> Lab {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lab"));
+    cmd.env("PATH", path_with_lab());
     for var in [
         "LANG",
         "LANGUAGE",

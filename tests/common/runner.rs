@@ -23,6 +23,7 @@ impl Runner {
             .env("LAB_STATE_DIR", env.state.path())
             .env("LAB_BASE_IP", env.base_ip())
             .env("NO_COLOR", "1")
+            .env("PATH", super::path_with_lab())
             .env_remove("LANG")
             .env_remove("LANGUAGE")
             .env_remove("LC_ALL")

@@ -1,7 +1,8 @@
 //! Running a step's solution, line by line, as the lab declares it:
 //!
 //! - `redis-cli` lines go through the built-in client (the redis crate), to the named node,
-//!   so `lab test` needs no redis-cli; a reply that is an error fails the line;
+//!   so `lab test` needs no redis-cli; a reply that is an error fails the line (see
+//!   `cluster::command` for what CLUSTER FAILOVER needs);
 //! - `lab` lines run this same `lab` binary, pointed at the same state directory;
 //! - `shell` lines run with `sh -c`; a non-zero exit fails the line.
 
@@ -9,14 +10,11 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-use redis::Value;
-
 use super::session::Session;
-use crate::cluster::conn::{Target, connect};
-use crate::cluster::parse;
+use crate::cluster::command::{self, Purpose};
+use crate::engine::{Line, Run};
 use crate::i18n::Msg;
 use crate::lab::solution::Solution;
-use crate::model::node::NodeRef;
 use crate::msg;
 
 /// What the child `lab` and shell commands need to find the same cluster.
@@ -28,6 +26,7 @@ pub struct Env {
     pub password: Option<String>,
 }
 
+/// How long one line may take (a `--cluster reshard` of hundreds of slots included).
 const LINE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Splits a command line into words: spaces separate, quotes group.
@@ -67,30 +66,60 @@ pub fn words(line: &str) -> Result<Vec<String>, Msg> {
     Ok(out)
 }
 
-/// Runs one rendered solution line; its output, or why it failed.
-pub async fn run(
-    session: &Session,
-    line: &Solution<NodeRef>,
-    text: &str,
-    env: &Env,
-) -> Result<String, Msg> {
-    let job = async {
-        match line {
-            Solution::RedisCli { node, .. } => redis_cli(session, node, text).await,
-            Solution::Lab(_) => {
-                let exe = std::env::current_exe()
-                    .map_err(|e| msg!("solution-failed", line = text, reason = e.to_string()))?;
-                let mut cmd = tokio::process::Command::new(exe);
-                cmd.args(words(text)?);
-                child(cmd, text, env).await
-            }
-            Solution::Shell(_) => {
-                let mut cmd = tokio::process::Command::new("sh");
-                cmd.arg("-c").arg(text);
-                child(cmd, text, env).await
-            }
+/// Runs one solution line (its templates already filled in); its output, or why it failed.
+pub async fn run(session: &Session, line: &Line, run: Run, env: &Env) -> Result<String, Msg> {
+    match &line.how {
+        Solution::RedisCli { node, .. } => {
+            let Some(member) = session.cluster.members.iter().find(|m| &m.name == node) else {
+                return Err(msg!("solution-unknown-node", node = node.to_string()));
+            };
+            let purpose = match run {
+                Run::Solve => Purpose::Solve,
+                Run::Replay => Purpose::Replay,
+            };
+            command::send(&member.target, &words(&line.text)?, purpose, LINE_TIMEOUT).await
         }
-    };
+        Solution::Lab(_) => {
+            let exe = std::env::current_exe().map_err(|e| {
+                msg!(
+                    "solution-failed",
+                    line = line.text.as_str(),
+                    reason = e.to_string()
+                )
+            })?;
+            let mut cmd = tokio::process::Command::new(exe);
+            cmd.args(words(&line.text)?);
+            bounded(child(cmd, &line.text, env), &line.text).await
+        }
+        Solution::Shell(_) => {
+            let mut cmd = tokio::process::Command::new("sh");
+            cmd.arg("-c").arg(&line.text);
+            bounded(child(cmd, &line.text, env), &line.text).await
+        }
+    }
+}
+
+/// A solution line as it runs, with the node's address: `redis-cli (127.0.158.102:6380) >
+/// CLUSTER FAILOVER`.
+pub fn describe(line: &Line, session: &Session) -> String {
+    match &line.how {
+        Solution::RedisCli { node, .. } => {
+            let addr = session
+                .layout
+                .addr(node)
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| node.to_string());
+            format!("redis-cli ({addr}) > {}", line.text)
+        }
+        Solution::Lab(_) => format!("lab {}", line.text),
+        Solution::Shell(_) => format!("$ {}", line.text),
+    }
+}
+
+async fn bounded(
+    job: impl std::future::Future<Output = Result<String, Msg>>,
+    text: &str,
+) -> Result<String, Msg> {
     tokio::time::timeout(LINE_TIMEOUT, job)
         .await
         .unwrap_or_else(|_| {
@@ -102,69 +131,12 @@ pub async fn run(
         })
 }
 
-async fn redis_cli(session: &Session, node: &NodeRef, text: &str) -> Result<String, Msg> {
-    let Some(member) = session.cluster.members.iter().find(|m| &m.name == node) else {
-        return Err(msg!("solution-unknown-node", node = node.to_string()));
-    };
-    let target: &Target = &member.target;
-    let args = words(text)?;
-    let Some((name, rest)) = args.split_first() else {
-        return Ok(String::new());
-    };
-    let mut c = connect(target).await.map_err(|e| {
-        msg!(
-            "solution-failed",
-            line = text,
-            reason = e.unreachable(&target.addr).text()
-        )
-    })?;
-    let mut cmd = redis::cmd(name);
-    for a in rest {
-        cmd.arg(a);
-    }
-    match cmd.query_async::<Value>(&mut c).await {
-        Ok(Value::ServerError(e)) => Err(msg!(
-            "solution-failed",
-            line = text,
-            reason = format!("{e:?}")
-        )),
-        Ok(v) => {
-            let is_failover = name.eq_ignore_ascii_case("cluster")
-                && rest
-                    .first()
-                    .is_some_and(|a| a.eq_ignore_ascii_case("failover"));
-            if is_failover {
-                promoted(&mut c, text).await?;
-            }
-            Ok(parse::text(&v).unwrap_or_else(|| format!("{v:?}")))
-        }
-        Err(e) => Err(msg!("solution-failed", line = text, reason = e.to_string())),
-    }
-}
-
-/// CLUSTER FAILOVER answers OK before anything happens; the next line of a solution (a
-/// failback, say) needs the replica to be a master already. Bounded by the line's timeout.
-async fn promoted(c: &mut redis::aio::MultiplexedConnection, text: &str) -> Result<(), Msg> {
-    loop {
-        let role: Value = redis::cmd("ROLE")
-            .query_async(c)
-            .await
-            .map_err(|e| msg!("solution-failed", line = text, reason = e.to_string()))?;
-        let first = match &role {
-            Value::Array(items) => items.first().and_then(parse::text),
-            _ => None,
-        };
-        if first.as_deref() == Some("master") {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 async fn child(mut cmd: tokio::process::Command, text: &str, env: &Env) -> Result<String, Msg> {
+    // A line that runs out of time is not left behind.
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
     if let Some(d) = &env.state_dir {
         cmd.env("LAB_STATE_DIR", d);
     }

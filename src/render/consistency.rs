@@ -1,14 +1,10 @@
 //! How the consistency test is shown: its live line and its final summary, for `lab
-//! consistency`, the runner's status block and `lab test`.
+//! consistency`, the runner's status area and `lab test`.
 
 use console::style;
 
-/// The background test of a lab (runner, `lab test`) is capped so it leaves the machine to the
-/// cluster and the student; standalone `lab consistency` runs as fast as the cluster answers.
-pub const BACKGROUND_RATE: u64 = 50_000;
-
-use crate::consistency::{Live, OwnerChange, Report};
 use crate::model::addr::NodeAddr;
+use crate::model::consistency::{Live, OwnerChange, Report};
 use crate::model::slots::SlotSet;
 use crate::t;
 
@@ -133,33 +129,6 @@ pub fn summary(r: &Report) -> Vec<String> {
         )
     });
     out
-}
-
-/// The counters of the runner's background test, published in the state directory every
-/// second so `lab grade` in another terminal grades what the runner's test saw.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Published {
-    pub run_id: String,
-    pub summary: crate::model::consistency::ConsistencySummary,
-    pub started_ms: u64,
-    pub updated_ms: u64,
-    /// False once the runner stopped it (the numbers are then final).
-    pub running: bool,
-}
-
-pub fn published_path(state: &crate::cluster::statedir::StateDir, lab: &str) -> std::path::PathBuf {
-    state.root.join("consistency").join(format!("{lab}.json"))
-}
-
-pub fn publish(state: &crate::cluster::statedir::StateDir, lab: &str, p: &Published) {
-    // Best effort: a missed second is replaced by the next.
-    let _ = crate::fsutil::write_json(&published_path(state, lab), p);
-}
-
-pub fn published(state: &crate::cluster::statedir::StateDir, lab: &str) -> Option<Published> {
-    crate::fsutil::read_json(&published_path(state, lab))
-        .ok()
-        .flatten()
 }
 
 /// Slots that went from one master to another, over one or more owner changes.

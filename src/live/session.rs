@@ -1,0 +1,42 @@
+//! A lab tied to a running cluster: the addresses its names stand for and a kept-open
+//! inspector.
+
+use crate::cluster::inspect::Inspector;
+use crate::cluster::provision::Cluster;
+use crate::error::{Error, Result};
+use crate::lab::Lab;
+use crate::model::{ClusterState, Layout};
+use crate::msg;
+
+pub struct Session {
+    pub lab: Lab,
+    pub cluster: Cluster,
+    pub layout: Layout,
+    pub inspector: Inspector,
+}
+
+impl Session {
+    pub fn new(lab: Lab, cluster: Cluster) -> Result<Session> {
+        let topology = lab.runnable()?.topology.clone();
+        let layout = cluster.layout(&topology).ok_or_else(|| {
+            Error::Usage(msg!(
+                "error-cluster-other-lab",
+                lab = cluster.record.lab.as_str()
+            ))
+        })?;
+        let inspector = cluster.inspector();
+        Ok(Session {
+            lab,
+            cluster,
+            layout,
+            inspector,
+        })
+    }
+
+    pub async fn snapshot(&self) -> ClusterState {
+        self.inspector.snapshot().await
+    }
+}
+
+/// How often the cluster is looked at while a lab runs: the resolution of every ✓ time.
+pub const POLL: std::time::Duration = std::time::Duration::from_millis(100);
