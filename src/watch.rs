@@ -296,7 +296,12 @@ pub async fn run(lab: Lab, opts: Options) -> Result<()> {
         crate::errln!("{} {}", console::style("✗").red().bold(), m.text());
         crate::errln!("{}", t!("start-cluster-failed-hint"));
     }
+    let taken_over = engine.notices().iter().find_map(|n| match n {
+        Notice::Info(m) if m.id == "start-taken-over" => Some(m.text()),
+        _ => None,
+    });
     match &saved {
+        Ok(_) if taken_over.is_some() => crate::outln!("{}", taken_over.unwrap_or_default()),
         Err(e) => crate::errln!(
             "{} {}",
             console::style("✗").red().bold(),

@@ -390,3 +390,65 @@ fn a_lab_that_starts_before_forming_resets_to_fresh_nodes() {
     assert!(!check.stdout.contains("sees"), "{}", check.stdout);
     env.lab().args(["stop"]).run().ok();
 }
+
+/// One runner per lab: a second is refused, naming the first; `--take-over` makes the first
+/// save and quit, and the second goes on from there.
+#[test]
+fn one_runner_per_lab_and_taking_over() {
+    let env = Env::new(38);
+    let mut first = Runner::start(&env, &["start", "manual-failover", "--lang", "en"]);
+    first.wait(0, "1/15", LONG);
+    first.send(""); // 2/15
+    first.wait(0, "Check the cluster: done", LONG);
+    let second = env
+        .lab()
+        .args(["start", "manual-failover", "--lang", "en"])
+        .run();
+    second.code(2);
+    assert!(
+        second.stderr.contains(&format!(
+            "already running in another terminal (pid {}",
+            first.child.id()
+        )),
+        "{}",
+        second.stderr
+    );
+    assert!(second.stderr.contains("--take-over"), "{}", second.stderr);
+
+    let mut second = Runner::start(
+        &env,
+        &["start", "manual-failover", "--lang", "en", "--take-over"],
+    );
+    first.wait(0, "took this lab over", LONG);
+    let (code, _) = first.finish();
+    assert_eq!(code, Some(0));
+    // It resumes where the first one was.
+    second.wait(0, "Resuming at step", LONG);
+    second.wait(0, "2/15", LONG);
+    second.send("q");
+    assert_eq!(second.finish().0, Some(0));
+}
+
+/// A hint taken with `lab hint` in another terminal while the runner is open is kept: the
+/// runner's next save does not undo it, and the grade counts it.
+#[test]
+fn a_hint_from_another_terminal_is_kept() {
+    let env = Env::new(39);
+    let mut r = Runner::start(&env, &["start", "failover-selfcheck", "--lang", "en"]);
+    r.wait(0, "The lab's cluster is ready", LONG);
+    let hint = env.lab().args(["hint", "failover-selfcheck"]).run();
+    hint.ok();
+    assert!(hint.stdout.contains("Hint 1/"), "{}", hint.stdout);
+    // The runner saw it: its own hint is the second.
+    std::thread::sleep(Duration::from_millis(300));
+    let from = r.len();
+    r.send("h");
+    r.wait(from, "Hint 2/", LONG);
+    r.send("q");
+    assert_eq!(r.finish().0, Some(0));
+    let grade = env.lab().args(["grade", "--json"]).run();
+    let report: serde_json::Value = serde_json::from_str(&grade.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}{}", grade.stdout, grade.stderr);
+    });
+    assert_eq!(report["hints_used"], 2, "{report:#}");
+}

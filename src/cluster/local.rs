@@ -82,8 +82,10 @@ pub fn config(node: &LocalNode, node_timeout_ms: u64) -> String {
          # Lab data is reloaded, never persisted.\n\
          save \"\"\n\
          appendonly no\n\
-         # The default 5 s wait only delays a replica's first sync.\n\
-         repl-diskless-sync yes\n\
+         # A replica's full sync through a file: after a diskless one, the master starts\n\
+         # the command stream only once the replica acknowledges, up to a second later,\n\
+         # which re-forming on running nodes waited for (0.6 s became 1 s).\n\
+         repl-diskless-sync no\n\
          repl-diskless-sync-delay 0\n",
         name = node.name,
         port = node.addr.port,
@@ -318,7 +320,7 @@ mod tests {
         assert!(c.contains("\ncluster-announce-ip 127.0.158.101\n"));
         assert!(c.contains("\nreplica-announce-ip 127.0.158.101\n"));
         assert!(c.contains("\ndir \"/tmp/state dir/nodes/127.0.158.101-6380\"\n"));
-        assert!(c.contains("\nrepl-diskless-sync-delay 0\n"));
+        assert!(c.contains("\nrepl-diskless-sync no\n"));
         assert!(!c.contains("bind-source-addr"));
     }
 
