@@ -214,13 +214,15 @@ pub async fn run(lab: Lab, opts: Options) -> Result<()> {
             }
             Ev::Input(i) => {
                 let action = match &i {
+                    // The closing screen waits for any key.
+                    Input::Key(k) if engine.closing() => action_of_key(k).or(Some(Action::Quit)),
                     Input::Key(k) => action_of_key(k),
                     Input::Line(l) => {
                         let a = action_of_line(l);
-                        if a.is_none() {
+                        if a.is_none() && !engine.closing() {
                             view.say(t!("start-unknown-input", input = l.as_str()));
                         }
-                        a
+                        a.or(engine.closing().then_some(Action::Quit))
                     }
                     _ => None,
                 };
@@ -364,8 +366,10 @@ fn open_log(view: &mut View, live: &Live, state: &StateDir, node: &NodeRef, sinc
         return;
     };
     let local = LocalNode::new(state, node.clone(), addr.clone());
-    let lines = log::since(&local.log(), since_ms, 2_000);
+    let mut lines = log::since(&local.log(), since_ms, 2_000);
     let title = if lines.is_empty() {
+        // Nothing new: the end of it, said as such.
+        lines = log::since(&local.log(), 0, 40);
         t!("start-log-empty", node = addr.to_string())
     } else {
         t!("start-log", node = addr.to_string())

@@ -504,6 +504,7 @@ impl Engine {
     fn next_step(&mut self, fresh: bool, fx: &mut Fx) {
         let passed = Passed {
             step: String::new(),
+            began_ms: Some(self.progress.step_started_ms),
             at_ms: self.now_ms,
             took_ms: 0,
             measured: Measured::Step,

@@ -172,6 +172,8 @@ pub struct Engine {
     closing: bool,
     /// When the cluster came up: a step begun before cannot have changed anything earlier.
     ready_ms: u64,
+    /// When the student reached the current step's slides: their time on it runs from then.
+    reached_ms: Option<u64>,
     now_ms: u64,
 }
 
@@ -216,6 +218,7 @@ impl Engine {
             save_error: None,
             closing: false,
             ready_ms: 0,
+            reached_ms: None,
             now_ms,
         }
     }
@@ -378,9 +381,10 @@ impl Engine {
         Some((limit.as_millis() as u64).saturating_sub(used) / 1000)
     }
 
-    /// How long the student has been on the current step.
+    /// How long the student has been on the current step's slides.
     pub fn spent_ms(&self) -> u64 {
-        self.now_ms.saturating_sub(self.progress.step_started_ms)
+        self.now_ms
+            .saturating_sub(self.reached_ms.unwrap_or(self.progress.step_started_ms))
     }
 
     pub fn auto(&self) -> Option<&Auto> {
@@ -568,7 +572,8 @@ impl Engine {
             let began = self.progress.step_started_ms.max(self.ready_ms);
             self.timing.measure(&named, &self.layout, held, began)
         };
-        let spent = self.now_ms.saturating_sub(self.progress.step_started_ms);
+        let reached = self.reached_ms.unwrap_or(self.progress.step_started_ms);
+        let spent = self.now_ms.saturating_sub(reached);
         let note = PassNote {
             title: self.plan.title_of(&step),
             took_ms: took.took_ms,
@@ -584,6 +589,7 @@ impl Engine {
         }
         let passed = Passed {
             step: step.id.clone(),
+            began_ms: Some(self.progress.step_started_ms),
             at_ms: self.now_ms,
             took_ms: took.took_ms,
             measured: took.measured,
@@ -594,6 +600,8 @@ impl Engine {
         self.progress
             .pass_current(&self.plan.manifest, passed, start);
         self.watch = Watch::default();
+        self.reached_ms = None;
+        self.note_reached();
         if self
             .current()
             .is_some_and(|(_, s)| s.kind == StepKind::Action)
@@ -604,6 +612,13 @@ impl Engine {
         self.save(fx);
         fx.draw();
         Some(note)
+    }
+
+    /// Notes when the student first reaches the current step's slides.
+    fn note_reached(&mut self) {
+        if self.reached_ms.is_none() && self.on_current() {
+            self.reached_ms = Some(self.now_ms);
+        }
     }
 
     /// Which step starts the background test, if one does.

@@ -37,6 +37,9 @@ pub enum Measured {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Passed {
     pub step: String,
+    /// When the step began (Unix time, ms).
+    #[serde(default)]
+    pub began_ms: Option<u64>,
     /// When the step passed (Unix time, ms).
     pub at_ms: u64,
     /// How long the cluster took, measured as `measured` says.
@@ -247,6 +250,7 @@ mod tests {
     fn passed(at_ms: u64) -> Passed {
         Passed {
             step: String::new(),
+            began_ms: None,
             at_ms,
             took_ms: 10,
             measured: Measured::Step,

@@ -38,6 +38,7 @@ impl Engine {
     }
 
     fn moved(&mut self, fx: &mut Fx) {
+        self.note_reached();
         self.board.clear();
         // A ✓ is news once: it was shown, it does not follow the student around.
         self.board.passed = None;
@@ -254,16 +255,26 @@ impl Engine {
             .and_then(|s| s.node.clone())
             .or_else(|| self.plan.manifest.topology.nodes().first().cloned());
         let Some(node) = node else { return };
-        let since_ms = match step {
-            Some(s) if Some(s.id.as_str()) == self.progress.step.as_deref() => {
-                self.progress.step_started_ms
+        // From the start of the change the slide is about: the latest action step up to the
+        // slide's (the log a "read the logs" step shows was written during the failover).
+        let index = on_screen.or_else(|| self.current().map(|(i, _)| i));
+        let began = |i: usize| -> Option<u64> {
+            let s = steps.get(i)?;
+            if Some(s.id.as_str()) == self.progress.step.as_deref() {
+                Some(self.progress.step_started_ms)
+            } else {
+                self.progress.passed_of(&s.id).and_then(|p| p.began_ms)
             }
-            Some(s) => match self.progress.passed_of(&s.id) {
-                Some(p) => p.at_ms.saturating_sub(p.spent_ms.unwrap_or(p.took_ms)),
-                None => self.now_ms,
-            },
-            None => self.progress.started_ms,
         };
+        let since_ms = index
+            .and_then(|i| {
+                (0..=i)
+                    .rev()
+                    .find(|j| steps.get(*j).is_some_and(|s| s.kind == StepKind::Action))
+                    .and_then(began)
+                    .or_else(|| began(i))
+            })
+            .unwrap_or(self.progress.started_ms);
         fx.push(Effect::OpenLog { node, since_ms });
     }
 

@@ -344,7 +344,8 @@ impl View {
                 "  ",
             );
         }
-        if let Some(p) = e.passed_note() {
+        // On the closing screen the last ✓ is part of the closing words.
+        if let Some(p) = e.passed_note().filter(|_| !e.closing()) {
             add(
                 format!("{} {}", style("✓").green().bold(), passed_text(p)),
                 "  ",
@@ -540,11 +541,13 @@ impl View {
         out
     }
 
-    fn footer(&self) -> String {
+    fn footer(&self, e: &Engine) -> String {
         let keys = if self.prompt.is_some() {
             t!("start-keys-prompt")
         } else if self.overlay.is_some() {
             t!("start-keys-overlay")
+        } else if e.closing() {
+            t!("start-keys-closing")
         } else {
             t!("start-keys")
         };
@@ -580,7 +583,7 @@ impl View {
         let cols = self.cols;
         let rows_of = |l: &str| measure_text_width(l).max(1).div_ceil(cols);
         let header = self.header(e);
-        let footer = self.footer();
+        let footer = self.footer(e);
         let mut status = self.status(e);
         // The slide keeps at least a third of the screen.
         let most = (self.rows.saturating_sub(2)) * 2 / 3;
@@ -616,7 +619,12 @@ impl View {
             let scroll = out.len().saturating_sub(room);
             (out, scroll)
         } else if e.closing() {
-            (self.closing_lines(e), 0)
+            let lines = self.closing_lines(e);
+            if self.scroll == usize::MAX {
+                self.scroll = lines_back(&lines, room, rows_of);
+            }
+            let scroll = self.scroll;
+            (lines, scroll)
         } else {
             let mut out = self.slide_lines(e);
             let notices = self.notices(e);
@@ -624,8 +632,12 @@ impl View {
                 out.push(String::new());
                 let at = out.len();
                 out.extend(notices);
-                // New notices (a hint, a grade) scroll into view.
-                if e.notices().len() != self.last_notices {
+                // New answers to the student (a hint, a grade, what differs) scroll into view;
+                // what the runner says by itself does not move the slide.
+                let answer = e.notices().last().is_some_and(|n| {
+                    !matches!(n, Notice::Info(_) | Notice::Good(_) | Notice::Warn(_))
+                });
+                if answer && e.notices().len() != self.last_notices {
                     let rows: usize = out[at..].iter().map(|l| rows_of(l)).sum();
                     if rows <= room {
                         let total: usize = out.iter().map(|l| rows_of(l)).sum();
@@ -835,6 +847,9 @@ pub fn passed_text(p: &PassNote) -> String {
             node = node.as_str(),
             action = action.as_str()
         ),
+        Measured::Step if p.took_ms <= p.resolution_ms => {
+            t!("start-passed-at-once", title = p.title.as_str())
+        }
         Measured::Step => t!("start-passed-step", title = p.title.as_str(), took = took),
     };
     format!("{main} {}", t!("start-you-spent", secs = secs(p.spent_ms)))
@@ -882,7 +897,9 @@ pub fn summary(e: &Engine) -> Vec<String> {
             continue;
         };
         let resolution = passed.resolution_ms.unwrap_or(0);
-        let took = if passed.took_ms < resolution {
+        let took = if passed.took_ms <= resolution && passed.measured == Measured::Step {
+            t!("start-at-once")
+        } else if passed.took_ms < resolution {
             t!("start-took-under", secs = secs(resolution))
         } else {
             secs(passed.took_ms)
