@@ -7,6 +7,7 @@
 //! waits on the network.
 
 mod log;
+pub mod notice;
 mod prompt;
 pub mod state;
 mod terminal;

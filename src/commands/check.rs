@@ -53,11 +53,13 @@ pub fn run(config: &Config, args: &LabCheckArgs) -> Result<()> {
         style("✗").red().bold(),
         t!("check-failed-step", title = title.as_str())
     );
-    for n in e.notices() {
-        if let Notice::Failures(f) = n {
-            for m in f {
-                crate::outln!("  - {}", m.text());
-            }
+    for n in e
+        .notices()
+        .iter()
+        .filter(|n| matches!(n, Notice::Failures(_)))
+    {
+        for l in crate::watch::notice::lines(n, config.width) {
+            crate::outln!("{l}");
         }
     }
     for a in e.advice() {

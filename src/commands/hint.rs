@@ -1,13 +1,12 @@
 //! `lab hint`: the next hint of the current step, for students in a second terminal; kept in
 //! the progress (a runner open meanwhile keeps it too).
 
-use console::style;
-
 use super::common::{self, Once};
 use crate::cli::LabArg;
 use crate::config::Config;
-use crate::engine::{Command, Notice};
+use crate::engine::Command;
 use crate::error::{Error, Result};
+use crate::watch::notice;
 use crate::{msg, t};
 
 pub fn run(config: &Config, args: &LabArg) -> Result<()> {
@@ -34,26 +33,8 @@ pub fn run(config: &Config, args: &LabArg) -> Result<()> {
     }
     once.command(Command::Hint)?;
     for n in once.engine.notices() {
-        match n {
-            Notice::Hints {
-                shown,
-                total,
-                exhausted,
-            } => {
-                for (i, h) in shown.iter().enumerate() {
-                    crate::outln!(
-                        "{} {h}",
-                        style(t!("start-hint", n = i + 1, total = *total))
-                            .cyan()
-                            .bold()
-                    );
-                }
-                if *exhausted {
-                    crate::outln!("{}", t!("start-no-more-hints", total = *total));
-                }
-            }
-            Notice::Info(m) => crate::outln!("{}", m.text()),
-            _ => {}
+        for l in notice::lines(n, config.width) {
+            crate::outln!("{l}");
         }
     }
     Ok(())

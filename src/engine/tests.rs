@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::*;
 use crate::i18n::{Lang, Localizer};
 use crate::model::consistency::{ConsistencySummary, Live, Report};
-use crate::model::state::tests::{build, course_state};
+use crate::model::state::tests::course_state;
 use crate::model::topology::DEFAULT_LOCAL_BASE;
 
 fn lab(id: &str) -> Lab {
@@ -33,20 +33,7 @@ fn initial(at_ms: u64) -> ClusterState {
 
 /// After CLUSTER FAILOVER on c:6380: b:6379 follows it, its epoch raised.
 fn failed_over(at_ms: u64, accepted: u64) -> ClusterState {
-    let mut s = build(&[
-        ("a6379", "127.0.158.100:6379", None, "0-5960", 1),
-        ("b6379", "127.0.158.101:6379", Some("c6380"), "", 2),
-        (
-            "c6379",
-            "127.0.158.102:6379",
-            None,
-            "5961-6460 10923-16383",
-            3,
-        ),
-        ("b6380", "127.0.158.101:6380", Some("a6379"), "", 1),
-        ("c6380", "127.0.158.102:6380", None, "6461-10922", 7),
-        ("a6380", "127.0.158.100:6380", Some("c6379"), "", 3),
-    ]);
+    let mut s = crate::model::state::tests::failed_over();
     for n in &mut s.nodes {
         n.keys = Some(match n.id.as_str() {
             "a6379" => 2400,

@@ -465,6 +465,24 @@ pub mod tests {
         build(&plan)
     }
 
+    /// The course's cluster after CLUSTER FAILOVER on 127.0.158.102:6380, its epoch raised.
+    pub fn failed_over() -> ClusterState {
+        build(&[
+            ("a6379", "127.0.158.100:6379", None, "0-5960", 1),
+            ("b6379", "127.0.158.101:6379", Some("c6380"), "", 2),
+            (
+                "c6379",
+                "127.0.158.102:6379",
+                None,
+                "5961-6460 10923-16383",
+                3,
+            ),
+            ("b6380", "127.0.158.101:6380", Some("a6379"), "", 1),
+            ("c6380", "127.0.158.102:6380", None, "6461-10922", 7),
+            ("a6380", "127.0.158.100:6380", Some("c6379"), "", 3),
+        ])
+    }
+
     /// Builds a snapshot where every node sees the same, from (id, addr, master, slots, epoch).
     pub fn build(plan: &[(&str, &str, Option<&str>, &str, u64)]) -> ClusterState {
         let slots_of = |text: &str| {

@@ -1031,13 +1031,7 @@ redis-cli (127.0.158.102:6380) > CLUSTER FAILOVER
 
     /// Checks the layout promises on plain (or ANSI-stripped) output.
     fn check_layout(text: &str, width: usize) -> Result<(), TestCaseError> {
-        prop_assert!(text.ends_with('\n'));
-        prop_assert!(
-            text == "\n" || !text.starts_with('\n'),
-            "leading blank line"
-        );
-        prop_assert!(!text.ends_with("\n\n"), "more than one trailing newline");
-        prop_assert!(!text.contains("\n\n\n"), "run of blank lines");
+        check_structure(text)?;
         let width = width.max(MIN_WIDTH);
         for line in text.lines() {
             prop_assert!(

@@ -17,7 +17,7 @@ use crate::i18n::Msg;
 use crate::lab::manifest::StepKind;
 use crate::render::markdown::RenderStyle;
 use crate::render::wrap::wrap;
-use crate::render::{consistency, grade as grade_text, slide};
+use crate::render::{consistency, slide};
 use crate::t;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -425,85 +425,10 @@ impl View {
 
     /// What the engine said under the slide: hints, failures, grades, messages.
     fn notices(&self, e: &Engine) -> Vec<String> {
-        let w = self.wrap_cols;
-        let mut out = vec![];
-        for n in e.notices() {
-            let mut add = |text: String, rest: &str| out.extend(wrap(&text, w, "", rest));
-            match n {
-                Notice::Info(m) => add(m.text(), ""),
-                Notice::Good(m) => add(format!("{} {}", style("✓").green(), m.text()), "  "),
-                Notice::Warn(m) => add(format!("{} {}", style("!").yellow(), m.text()), "  "),
-                Notice::Error(m) => add(format!("{} {}", style("✗").red(), m.text()), "  "),
-                Notice::Hints {
-                    shown,
-                    total,
-                    exhausted,
-                } => {
-                    for (i, h) in shown.iter().enumerate() {
-                        let label = style(t!("start-hint", n = i + 1, total = *total))
-                            .cyan()
-                            .bold();
-                        add(format!("{label} {h}"), "  ");
-                    }
-                    if *exhausted {
-                        add(
-                            style(t!("start-no-more-hints", total = *total))
-                                .dim()
-                                .to_string(),
-                            "",
-                        );
-                    }
-                }
-                Notice::Failures(f) => {
-                    for m in f {
-                        add(format!("  {} {}", style("✗").red(), m.text()), "    ");
-                    }
-                }
-                Notice::Blocked { step, why } => add(
-                    format!(
-                        "{} {}",
-                        style("✗").red(),
-                        t!("start-finish-first", step = step.as_str(), why = why.text())
-                    ),
-                    "  ",
-                ),
-                Notice::Grade {
-                    grade,
-                    saved,
-                    time_up,
-                } => {
-                    if *time_up {
-                        add(style(t!("start-time-up")).yellow().bold().to_string(), "");
-                    }
-                    for l in grade_text::table(grade, w).lines() {
-                        out.push(l.to_string());
-                    }
-                    if grade.passed {
-                        out.push(format!(
-                            "{} {}",
-                            style("★").yellow().bold(),
-                            t!("start-exercise-passed")
-                        ));
-                    }
-                    if let Some(p) = saved {
-                        out.extend(wrap(
-                            &style(t!("grade-saved", path = p.as_str()))
-                                .dim()
-                                .to_string(),
-                            w,
-                            "",
-                            "",
-                        ));
-                    }
-                }
-                Notice::Consistency(r) => {
-                    for l in consistency::summary(r) {
-                        out.extend(wrap(&l, w, "", "    "));
-                    }
-                }
-            }
-        }
-        out
+        e.notices()
+            .iter()
+            .flat_map(|n| super::notice::lines(n, self.wrap_cols))
+            .collect()
     }
 
     /// The slide on screen, rendered for the terminal (its notes too, when shown).

@@ -71,31 +71,13 @@ pub static KINDS: &[&KindDef] = &[
 pub(crate) mod testing {
     use super::super::{Check, ConsistencySummary, Context, evaluate};
     use crate::i18n::{Lang, Localizer};
-    pub use crate::model::state::tests::{build, course_state};
+    pub use crate::model::state::tests::{course_state, failed_over};
     use crate::model::topology::tests::course_topology;
     use crate::model::topology::{DEFAULT_LOCAL_BASE, Layout};
     use crate::model::{ClusterState, NodeRef};
 
     pub fn n(host: &str, port: u16) -> NodeRef {
         NodeRef::new(host, port)
-    }
-
-    /// The course's cluster after CLUSTER FAILOVER on 127.0.158.102:6380, its epoch raised.
-    pub fn failed_over() -> ClusterState {
-        build(&[
-            ("a6379", "127.0.158.100:6379", None, "0-5960", 1),
-            ("b6379", "127.0.158.101:6379", Some("c6380"), "", 2),
-            (
-                "c6379",
-                "127.0.158.102:6379",
-                None,
-                "5961-6460 10923-16383",
-                3,
-            ),
-            ("b6380", "127.0.158.101:6380", Some("a6379"), "", 1),
-            ("c6380", "127.0.158.102:6380", None, "6461-10922", 7),
-            ("a6380", "127.0.158.100:6380", Some("c6379"), "", 3),
-        ])
     }
 
     /// The course's cluster with 127.0.158.101:6379 down, its peers flagging it with `flag`.
