@@ -35,6 +35,7 @@ bench-snapshot = one ClusterState snapshot
 bench-down = `cluster down`
 bench-bad-snapshot = a snapshot did not see the lab's 6557 keys; the benchmark cluster is not healthy.
 bench-failover-runner = CLUSTER FAILOVER to the step's check mark (runner, 100 ms looks)
+bench-failover-reported = the time the ✓ gives (from the command's arrival)
 bench-failover-tight = CLUSTER FAILOVER to roles swapped (5 ms looks)
 bench-failover-stuck = a failover did not complete within 30 s.
 bench-consistency = consistency test, reads + writes per second (10 s runs)

@@ -35,6 +35,7 @@ bench-snapshot = una instantánea ClusterState
 bench-down = `cluster down`
 bench-bad-snapshot = una instantánea no ha visto las 6557 claves del laboratorio; el cluster del benchmark no está sano.
 bench-failover-runner = de CLUSTER FAILOVER a la marca del paso (programa, cada 100 ms)
+bench-failover-reported = el tiempo que da el ✓ (desde la llegada del comando)
 bench-failover-tight = de CLUSTER FAILOVER al cambio de papeles (cada 5 ms)
 bench-failover-stuck = un failover no se ha completado en 30 s.
 bench-consistency = prueba de consistencia, lecturas + escrituras por segundo (10 s por vez)

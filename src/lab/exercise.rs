@@ -26,8 +26,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::manifest::{Background, Text};
 use super::solution::Solution;
+use super::step::{Background, Text};
 use crate::grade::Scheme;
 use crate::model::NodeRef;
 use crate::verify::RawCheck;

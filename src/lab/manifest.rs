@@ -15,6 +15,7 @@ use super::exercise::{Exercise, RawExercise};
 use super::slides::is_step_id;
 use super::solution::Solution;
 use super::source::{Diagnostic, Pos, SourceFile};
+pub use super::step::{Background, Step, StepKind, Text};
 use super::yaml;
 use crate::grade::{Criterion, Scheme};
 use crate::model::dataset::{DataType, Dataset};
@@ -24,63 +25,7 @@ use crate::model::slots::{SLOTS, SlotRange, SlotSet};
 use crate::model::topology::Topology;
 use crate::msg;
 use crate::verify::args::Build;
-use crate::verify::{Check, KindDef, RawCheck, reads_consistency};
-
-/// What a step asks of the student.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StepKind {
-    /// The student changes the cluster: checks fail before and pass after.
-    Action,
-    /// The student looks: checks hold throughout.
-    Observe,
-    /// Nothing to check; the student reads and continues.
-    Read,
-}
-
-impl StepKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StepKind::Action => "action",
-            StepKind::Observe => "observe",
-            StepKind::Read => "read",
-        }
-    }
-}
-
-/// Something the runner starts when a step begins and keeps running for the steps after it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Background {
-    /// The consistency test: counters written and read through the cluster, every lost
-    /// acknowledged write counted; `consistency` checks read its counters.
-    Consistency,
-}
-
-/// A text that may hold templates, with where it starts in `lab.yaml`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Text {
-    pub value: String,
-    pub offset: usize,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Step {
-    pub id: String,
-    pub kind: StepKind,
-    pub title: BTreeMap<String, String>,
-    /// The node the step is about: its log is the one the runner shows.
-    pub node: Option<NodeRef>,
-    /// How long `lab test` waits for an action's checks after its solution ran.
-    pub timeout: Duration,
-    /// Started when the step begins, kept running for the following steps.
-    pub background: Option<Background>,
-    pub checks: Vec<Check>,
-    pub solution: Vec<(Solution<NodeRef>, Text)>,
-    pub hints: BTreeMap<String, Vec<Text>>,
-    /// Where the step's id is written in `lab.yaml`.
-    pub pos: Pos,
-}
+use crate::verify::{Check, RawCheck, reads_consistency};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Manifest {
@@ -556,7 +501,7 @@ fn resolve_checks(
                     msg!(
                         "lint-unknown-check-kind",
                         value = kind.as_str(),
-                        known = KindDef::names().join(", ")
+                        known = crate::verify::kinds::names().join(", ")
                     ),
                 );
             }

@@ -11,6 +11,7 @@ pub mod manifest;
 pub mod slides;
 pub mod solution;
 pub mod source;
+pub mod step;
 pub mod template;
 mod yaml;
 

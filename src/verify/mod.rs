@@ -10,6 +10,7 @@ pub mod args;
 pub mod check;
 pub mod diagnose;
 pub mod kinds;
+pub mod raw;
 pub mod simulate;
 
 use crate::i18n::Msg;
@@ -17,7 +18,8 @@ use crate::model::{ClusterState, Layout, NodeAddr, NodeRef, Role};
 use crate::msg;
 
 pub use crate::model::consistency::ConsistencySummary;
-pub use check::{Check, Kind, KindDef, Needs, RawCheck, Simulation};
+pub use check::{Check, Kind, KindDef, Needs, Simulation};
+pub use raw::RawCheck;
 
 /// What the evaluator needs besides the states: where the lab's nodes are, and the consistency
 /// test's counters when one runs.

@@ -66,6 +66,16 @@ pub static KINDS: &[&KindDef] = &[
     &keys_follow_slots::DEF,
 ];
 
+/// The kind written `name` in YAML.
+pub fn find(name: &str) -> Option<&'static KindDef> {
+    KINDS.iter().copied().find(|k| k.name == name)
+}
+
+/// Every kind, as written in YAML, for messages and docs.
+pub fn names() -> Vec<&'static str> {
+    KINDS.iter().map(|k| k.name).collect()
+}
+
 /// Hand-built states of the course's layout, and the evaluation of one check in English.
 #[cfg(test)]
 pub(crate) mod testing {
