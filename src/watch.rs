@@ -173,7 +173,17 @@ pub async fn run(lab: Lab, opts: Options) -> Result<()> {
         let mut effects = vec![];
         let mut redraw = false;
         match ev {
-            Ev::Engine(e) => effects = engine.handle(e),
+            Ev::Engine(e) => {
+                // The spinner beside a step being watched turns with the clock.
+                let tick = matches!(e, Event::Tick(_));
+                effects = engine.handle(e);
+                redraw = tick
+                    && view.tty()
+                    && engine.on_current()
+                    && engine
+                        .current()
+                        .is_some_and(|(_, s)| s.kind != crate::lab::manifest::StepKind::Read);
+            }
             Ev::Input(Input::Resize(c, r)) => {
                 view.resize(c, r);
                 redraw = true;
@@ -305,11 +315,8 @@ pub async fn run(lab: Lab, opts: Options) -> Result<()> {
     });
     match &saved {
         Ok(_) if taken_over.is_some() => crate::outln!("{}", taken_over.unwrap_or_default()),
-        Err(e) => crate::errln!(
-            "{} {}",
-            console::style("✗").red().bold(),
-            t!("start-not-saved-quit", why = e.msg().text())
-        ),
+        // Said by the edge, with exit code 2: the work is done, but not kept.
+        Err(_) => {}
         Ok(_) if engine.progress().finished() => {
             for l in state::summary(&engine) {
                 crate::outln!("{l}");
@@ -319,6 +326,12 @@ pub async fn run(lab: Lab, opts: Options) -> Result<()> {
             crate::outln!("{}", t!("start-saved-exercise", lab = id.as_str()))
         }
         Ok(_) => crate::outln!("{}", t!("start-saved", lab = id.as_str())),
+    }
+    if let Err(e) = saved {
+        return Err(Error::Environment(msg!(
+            "start-not-saved-quit",
+            why = e.msg().text()
+        )));
     }
     match interrupted {
         Some(signal) => Err(Error::Interrupted { signal }),

@@ -108,7 +108,10 @@ fn the_whole_lab_ends_with_the_consistency_test_seeing_the_failback() {
     let transcript = r.transcript();
     let summary: Vec<&str> = transcript.lines().take(end + 1).skip(at).collect();
     let summary = summary.join("\n");
-    assert!(summary.contains(" 0 lost"), "{summary}");
+    assert!(
+        summary.contains("Acknowledged writes lost: 0."),
+        "{summary}"
+    );
     let moved = format!(
         "moved from {} to {}",
         env.addr('c', 6380),
@@ -451,4 +454,31 @@ fn a_hint_from_another_terminal_is_kept() {
         panic!("{e}: {}{}", grade.stdout, grade.stderr);
     });
     assert_eq!(report["hints_used"], 2, "{report:#}");
+}
+
+/// A progress directory that cannot be written any more (here it becomes a file, which even
+/// root cannot write into) is said at once, and at the end: a step is never reported as saved
+/// when it is not.
+#[test]
+fn a_save_that_fails_is_said_at_once() {
+    let env = Env::new(40);
+    let mut r = Runner::start(&env, &["start", "manual-failover", "--lang", "en"]);
+    r.wait(0, "1/15", LONG);
+    r.send("");
+    r.wait(0, "Check the cluster: done", LONG);
+    let dir = env.state.path().join("progress");
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::write(&dir, b"not a directory").unwrap();
+    let from = r.len();
+    r.send(""); // 3/15: its progress cannot be saved
+    r.wait(from, "Progress not saved", LONG);
+    r.send("q");
+    let (code, transcript) = r.finish();
+    assert!(
+        transcript.contains("Progress could not be saved"),
+        "{transcript}"
+    );
+    assert!(!transcript.contains("Progress saved;"), "{transcript}");
+    assert_eq!(code, Some(2));
+    std::fs::remove_file(&dir).unwrap();
 }

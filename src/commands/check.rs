@@ -58,7 +58,7 @@ pub fn run(config: &Config, args: &LabCheckArgs) -> Result<()> {
         .iter()
         .filter(|n| matches!(n, Notice::Failures(_)))
     {
-        for l in crate::watch::notice::lines(n, config.width) {
+        for l in crate::watch::notice::lines(n, common::notice_width(config)) {
             crate::outln!("{l}");
         }
     }

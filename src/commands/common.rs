@@ -176,6 +176,17 @@ pub async fn sweep_private(config: &Config) {
     }
 }
 
+/// Where a command's notices wrap: the terminal's width, or never when piped (a script
+/// reads whole lines).
+pub fn notice_width(config: &Config) -> usize {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        config.width
+    } else {
+        usize::MAX / 4
+    }
+}
+
 /// The lab's engine for one command from a second terminal (`lab check`, `lab hint`, `lab
 /// grade`): its saved progress (or a new one), on the running cluster when there is one.
 pub struct Once {

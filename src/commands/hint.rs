@@ -33,7 +33,7 @@ pub fn run(config: &Config, args: &LabArg) -> Result<()> {
     }
     once.command(Command::Hint)?;
     for n in once.engine.notices() {
-        for l in notice::lines(n, config.width) {
+        for l in notice::lines(n, common::notice_width(config)) {
             crate::outln!("{l}");
         }
     }

@@ -20,6 +20,9 @@ use crate::render::wrap::wrap;
 use crate::render::{consistency, slide};
 use crate::t;
 
+/// How often a transcript repeats the consistency test's live line.
+const LIVE_EVERY_MS: u64 = 5_000;
+
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// What covers the slide for a while.
@@ -55,6 +58,8 @@ pub struct View {
     printed: Vec<String>,
     /// The notices last seen: new ones scroll into view.
     last_notices: usize,
+    /// Line mode: when the consistency test's live line was last printed.
+    live_printed_ms: u64,
     raw: bool,
 }
 
@@ -76,6 +81,7 @@ impl View {
             printed_slide: None,
             printed: vec![],
             last_notices: 0,
+            live_printed_ms: 0,
             raw: false,
         }
     }
@@ -696,6 +702,14 @@ impl View {
         lines.extend(self.notices(e));
         for l in lines {
             let plain = console::strip_ansi_codes(&l).into_owned();
+            // The test's live line changes four times a second: a transcript gets it every
+            // few seconds.
+            if plain.starts_with('⇄') {
+                if e.now_ms().saturating_sub(self.live_printed_ms) < LIVE_EVERY_MS {
+                    continue;
+                }
+                self.live_printed_ms = e.now_ms();
+            }
             if !self.printed.contains(&plain) {
                 self.line(&plain);
                 self.printed.push(plain);
