@@ -160,7 +160,10 @@ start-more-below = ▼ { $count } more { $count ->
 start-no-notes = This slide has no speaker notes.
 start-copied = Copied to the clipboard: { $command }
 start-nothing-to-copy = This slide shows no command to copy.
-start-no-more-hints = No more hints: all { $total } are shown above.
+start-no-more-hints = { $total ->
+    [one] No more hints: the only one is shown above.
+   *[other] No more hints: all { $total } are shown above.
+}
 start-at-once = at once
 start-took-under = under { $secs }
 start-passed-request = { $title }: done. The cluster took { $took } from CLUSTER FAILOVER on { $node } to this state (seen every { $every }).

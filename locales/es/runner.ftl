@@ -154,7 +154,10 @@ start-more-below = ▼ { $count } { $count ->
 start-no-notes = Esta diapositiva no tiene notas del ponente.
 start-copied = Copiado al portapapeles: { $command }
 start-nothing-to-copy = Esta diapositiva no muestra ningún comando que copiar.
-start-no-more-hints = No hay más pistas: las { $total } están arriba.
+start-no-more-hints = { $total ->
+    [one] No hay más pistas: la única está arriba.
+   *[other] No hay más pistas: las { $total } están arriba.
+}
 start-at-once = en el acto
 start-took-under = menos de { $secs }
 start-passed-request = { $title }: hecho. El cluster tardó { $took } desde CLUSTER FAILOVER en { $node } hasta este estado (mirado cada { $every }).

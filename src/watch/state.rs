@@ -791,6 +791,10 @@ pub fn passed_text(p: &PassNote) -> String {
         }
         Measured::Step => t!("start-passed-step", title = p.title.as_str(), took = took),
     };
+    // The student's own time, when there was any to speak of.
+    if p.spent_ms < 500 {
+        return main;
+    }
     format!("{main} {}", t!("start-you-spent", secs = secs(p.spent_ms)))
 }
 
