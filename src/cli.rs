@@ -10,6 +10,8 @@ use clap::{
 
 use crate::i18n;
 
+pub mod values;
+
 #[derive(Parser, Debug)]
 #[command(name = "lab", version, disable_help_subcommand = true)]
 pub struct Cli {
@@ -110,11 +112,11 @@ pub struct GradeArgs {
 pub struct ConsistencyArgs {
     #[command(flatten)]
     pub nodes: NodesArg,
-    #[arg(long, value_name = "TIME")]
-    pub duration: Option<String>,
-    #[arg(long, value_name = "N", default_value_t = crate::consistency::DEFAULT_KEYS)]
+    #[arg(long, value_name = "TIME", value_parser = values::run_time)]
+    pub duration: Option<std::time::Duration>,
+    #[arg(long, value_name = "N", default_value_t = crate::consistency::DEFAULT_KEYS, value_parser = values::keys)]
     pub keys: u64,
-    #[arg(long, value_name = "N", default_value_t = 4)]
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = values::workers)]
     pub workers: usize,
     #[arg(long)]
     pub json: bool,
@@ -164,7 +166,7 @@ pub struct TestArgs {
 pub struct BenchArgs {
     #[arg(value_name = "WHAT", default_value = "provision")]
     pub what: BenchWhat,
-    #[arg(long, value_name = "N", default_value_t = 5)]
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = values::runs)]
     pub runs: usize,
 }
 
@@ -188,8 +190,8 @@ pub enum ClusterCommand {
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct NodesArg {
-    #[arg(long, value_name = "ADDRESSES", value_delimiter = ',')]
-    pub nodes: Vec<String>,
+    #[arg(long, value_name = "ADDRESSES", value_parser = values::nodes)]
+    pub nodes: Option<values::NodeList>,
 }
 
 #[derive(Args, Debug)]
@@ -216,8 +218,8 @@ pub struct CheckArgs {
     pub node: Option<String>,
     #[command(flatten)]
     pub nodes: NodesArg,
-    #[arg(long, value_name = "TIME")]
-    pub wait: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::wait)]
+    pub wait: Option<std::time::Duration>,
 }
 
 #[derive(Args, Debug)]
@@ -226,7 +228,7 @@ pub struct LogsArgs {
     pub node: String,
     #[arg(short, long)]
     pub follow: bool,
-    #[arg(short = 'n', long, value_name = "N", default_value_t = 40)]
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 40, value_parser = values::lines)]
     pub lines: usize,
 }
 
@@ -427,11 +429,20 @@ pub fn render_error(e: &clap::Error) -> String {
             text("cli-missing-command")
         }
         ErrorKind::ValueValidation => {
-            let value = get(ContextKind::InvalidValue);
-            i18n::current().format(
-                "cli-invalid-value",
-                &[("value", value.into()), ("arg", arg.into())],
-            )
+            // Our value parsers say why, in the user's language.
+            match std::error::Error::source(e) {
+                Some(why) => i18n::current().format(
+                    "cli-invalid-because",
+                    &[("arg", arg.into()), ("why", why.to_string().into())],
+                ),
+                None => {
+                    let value = get(ContextKind::InvalidValue);
+                    i18n::current().format(
+                        "cli-invalid-value",
+                        &[("value", value.into()), ("arg", arg.into())],
+                    )
+                }
+            }
         }
         ErrorKind::ArgumentConflict => {
             let other = get(ContextKind::PriorArg);

@@ -13,6 +13,9 @@ error-node-did-not-start = the node { $addr } did not come up. The end of its lo
     { $log }
 error-unreachable = { $addr } does not answer: { $reason }
 conn-refused = connection refused (is the node running? `{ -lab } cluster status` shows which nodes are)
+conn-not-redis = it is not a Redis node: it answered something other than the Redis protocol (check the address and port)
+conn-too-large = it sent a reply larger than lab accepts from a node (is it really a Redis node?)
+error-not-a-node = { $addr } is refused: { $reason }.
 conn-timeout = no answer in time (the node may be paused or the network blocked)
 conn-auth-required = it needs a password: give it as redis://:PASSWORD@host:port or in REDISCLI_AUTH
 conn-auth-failed = the password was refused

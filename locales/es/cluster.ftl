@@ -13,6 +13,9 @@ error-node-did-not-start = el nodo { $addr } no ha arrancado. El final de su log
     { $log }
 error-unreachable = { $addr } no responde: { $reason }
 conn-refused = conexión rechazada (¿está arrancado el nodo? `{ -lab } cluster status` muestra cuáles lo están)
+conn-not-redis = no es un nodo Redis: respondió algo distinto del protocolo de Redis (revisa la dirección y el puerto)
+conn-too-large = envió una respuesta más grande de lo que lab acepta de un nodo (¿es de verdad un nodo Redis?)
+error-not-a-node = { $addr } se rechaza: { $reason }.
 conn-timeout = sin respuesta a tiempo (puede que el nodo esté pausado o la red bloqueada)
 conn-auth-required = necesita contraseña: indícala como redis://:CONTRASEÑA@host:puerto o en REDISCLI_AUTH
 conn-auth-failed = la contraseña ha sido rechazada

@@ -9,7 +9,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use redis::aio::MultiplexedConnection;
-use redis::{AsyncConnectionConfig, Client, ConnectionAddr, ConnectionInfo, IntoConnectionInfo};
+use redis::{AsyncConnectionConfig, ConnectionAddr, ConnectionInfo, IntoConnectionInfo};
+
+use super::guard::{self, Guarded, Limits};
 
 use crate::i18n::Msg;
 use crate::model::addr::NodeAddr;
@@ -130,16 +132,18 @@ impl FromStr for Target {
     }
 }
 
-/// `redis://user:secret@h:1` → `redis://user:***@h:1`, for messages about bad addresses.
+/// `redis://user:secret@h:1` → `redis://***@h:1`, for messages about bad addresses: whatever
+/// comes before the last `@` may be a password, however the address was mistyped
+/// (`:secret@h:1`, `secret@h:1`, `redis:/:secret@h:1`).
 pub fn redact(s: &str) -> String {
-    match (s.find("://"), s.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &s[scheme + 3..at];
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{}{user}:***{}", &s[..scheme + 3], &s[at..])
-        }
-        _ => s.to_string(),
-    }
+    let Some(at) = s.rfind('@') else {
+        return s.to_string();
+    };
+    let scheme = match s.find("://") {
+        Some(i) if i < at => &s[..i + 3],
+        _ => "",
+    };
+    format!("{scheme}***{}", &s[at..])
 }
 
 fn percent_decode(s: &str) -> String {
@@ -162,6 +166,13 @@ fn percent_decode(s: &str) -> String {
 
 /// What a failed exchange with a node means to the user.
 pub fn classify(e: &redis::RedisError) -> ConnError {
+    let text = e.to_string();
+    if text.contains(guard::NOT_RESP) || e.kind() == redis::ErrorKind::Parse {
+        return ConnError::NotRedis;
+    }
+    if text.contains(guard::TOO_LARGE) {
+        return ConnError::TooLarge;
+    }
     let code = e.code().unwrap_or("");
     if code == "NOAUTH" || e.to_string().contains("NOAUTH") {
         ConnError::AuthRequired
@@ -183,22 +194,44 @@ pub async fn connect(t: &Target) -> Result<MultiplexedConnection, ConnError> {
     connect_with(t, CONNECT_TIMEOUT, RESPONSE_TIMEOUT).await
 }
 
+/// A connection for the runner's own questions, with [`Limits::ADMIN`] on what the node may
+/// send.
 pub async fn connect_with(
     t: &Target,
     connect: Duration,
     response: Duration,
 ) -> Result<MultiplexedConnection, ConnError> {
-    let client = t
-        .connection_info()
-        .and_then(Client::open)
-        .map_err(|e| classify(&e))?;
-    let config = AsyncConnectionConfig::new()
-        .set_connection_timeout(Some(connect))
-        .set_response_timeout(Some(response));
-    client
-        .get_multiplexed_async_connection_with_config(&config)
+    connect_limited(t, connect, response, Limits::ADMIN).await
+}
+
+/// A connection whose replies are read through [`guard::Guarded`]: a peer that does not speak
+/// RESP, or a reply past `limits`, ends it with an error instead of filling memory.
+pub async fn connect_limited(
+    t: &Target,
+    connect: Duration,
+    response: Duration,
+    limits: Limits,
+) -> Result<MultiplexedConnection, ConnError> {
+    let info = t.connection_info().map_err(|e| classify(&e))?;
+    let job = async {
+        let stream = tokio::net::TcpStream::connect((t.addr.host.as_str(), t.addr.port))
+            .await
+            .map_err(|e| classify(&redis::RedisError::from(e)))?;
+        let _ = stream.set_nodelay(true);
+        let config = AsyncConnectionConfig::new().set_response_timeout(Some(response));
+        let (conn, driver) = MultiplexedConnection::new_with_config(
+            info.redis_settings(),
+            Guarded::new(stream, limits),
+            config,
+        )
         .await
-        .map_err(|e| classify(&e))
+        .map_err(|e| classify(&e))?;
+        tokio::spawn(driver);
+        Ok(conn)
+    };
+    tokio::time::timeout(connect, job)
+        .await
+        .unwrap_or(Err(ConnError::Timeout))
 }
 
 #[cfg(test)]
@@ -217,6 +250,9 @@ mod tests {
         assert_eq!(t.auth.username.as_deref(), Some("admin"));
         let e = "redis://u:topsecret@nohost".parse::<Target>().unwrap_err();
         assert!(!format!("{e:?}").contains("topsecret"));
-        assert_eq!(redact("redis://u:topsecret@h:1"), "redis://u:***@h:1");
+        assert_eq!(redact("redis://u:topsecret@h:1"), "redis://***@h:1");
+        assert_eq!(redact(":topsecret@h:1"), "***@h:1");
+        assert_eq!(redact("redis:/:topsecret@h:1"), "***@h:1");
+        assert_eq!(redact("h:1"), "h:1");
     }
 }

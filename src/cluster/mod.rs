@@ -7,6 +7,7 @@ pub mod command;
 pub mod conn;
 pub mod dataset;
 pub mod form;
+pub mod guard;
 pub mod inspect;
 pub mod local;
 pub mod parse;

@@ -108,9 +108,23 @@ async fn up(config: &Config, args: &UpArgs) -> Result<()> {
     Ok(())
 }
 
+/// A node given that is not a Redis node at all is a wrong address, not a cluster problem.
+fn refuse_foreign(state: &ClusterState) -> Result<()> {
+    use crate::model::state::ConnError;
+    match state
+        .unreachable
+        .iter()
+        .find(|u| matches!(u.reason, ConnError::NotRedis | ConnError::TooLarge))
+    {
+        Some(u) => Err(Error::Environment(u.reason.unreachable(&u.addr))),
+        None => Ok(()),
+    }
+}
+
 async fn status(config: &Config, args: &StatusArgs) -> Result<()> {
     let cluster = common::cluster(config, &args.nodes)?;
     let state = cluster.inspector().snapshot().await;
+    refuse_foreign(&state)?;
     if args.json {
         let json = serde_json::to_string_pretty(&state)
             .map_err(|e| Error::io("json", std::io::Error::other(e)))?;
@@ -249,16 +263,13 @@ async fn check(config: &Config, args: &CheckArgs) -> Result<()> {
     };
     let first = targets[0].addr.clone();
     let expected = targets.len();
-    let wait = match &args.wait {
-        Some(w) => super::consistency::parse_duration(w)
-            .map_err(|v| Error::Usage(msg!("error-bad-duration", value = v)))?,
-        None => std::time::Duration::ZERO,
-    };
+    let wait = args.wait.unwrap_or_default();
     // With --wait, look again until the cluster settles (gossip takes seconds) or time is up.
     let inspector = Inspector::new(targets, None);
     let deadline = Instant::now() + wait;
     let (report, errors) = loop {
         let state = inspector.snapshot().await;
+        refuse_foreign(&state)?;
         let (report, errors) = check_report(&state, &first, expected);
         if errors == 0 || Instant::now() >= deadline {
             break (report, errors);

@@ -49,13 +49,9 @@ pub fn spec(lab: &Lab) -> Spec {
     }
 }
 
+/// The nodes `--nodes` names (checked when parsed), or none.
 pub fn parse_nodes(nodes: &NodesArg) -> Result<Vec<Target>> {
-    nodes
-        .nodes
-        .iter()
-        .filter(|n| !n.trim().is_empty())
-        .map(|n| n.parse::<Target>().map_err(Error::Usage))
-        .collect()
+    Ok(nodes.nodes.clone().map(|l| l.0).unwrap_or_default())
 }
 
 /// Where `up` gets its nodes: `--nodes`, or redis-server processes of our own.

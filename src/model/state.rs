@@ -108,6 +108,10 @@ pub struct Replication {
 pub enum ConnError {
     Refused,
     Timeout,
+    /// It answered, but not in the Redis protocol (an HTTP server, say).
+    NotRedis,
+    /// It sent a reply larger than the connection allows.
+    TooLarge,
     AuthRequired,
     AuthFailed,
     Other(String),
@@ -119,6 +123,8 @@ impl ConnError {
         match self {
             ConnError::Refused => msg!("conn-refused"),
             ConnError::Timeout => msg!("conn-timeout"),
+            ConnError::NotRedis => msg!("conn-not-redis"),
+            ConnError::TooLarge => msg!("conn-too-large"),
             ConnError::AuthRequired => msg!("conn-auth-required"),
             ConnError::AuthFailed => msg!("conn-auth-failed"),
             ConnError::Other(detail) => msg!("conn-other", detail = detail.as_str()),
@@ -127,11 +133,14 @@ impl ConnError {
 
     /// The full message for a node that had to answer: what happened and what to do.
     pub fn unreachable(&self, addr: &NodeAddr) -> Msg {
-        msg!(
-            "error-unreachable",
-            addr = addr.to_string(),
-            reason = self.reason().text()
-        )
+        let (addr, reason) = (addr.to_string(), self.reason().text());
+        match self {
+            // It answers, just not as a node.
+            ConnError::NotRedis | ConnError::TooLarge => {
+                msg!("error-not-a-node", addr = addr, reason = reason)
+            }
+            _ => msg!("error-unreachable", addr = addr, reason = reason),
+        }
     }
 }
 

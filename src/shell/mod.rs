@@ -258,9 +258,15 @@ impl Session {
             return Ok((c.clone(), false));
         }
         let target = Target::new(addr.clone(), self.auth.clone());
-        let c = conn::connect_with(&target, conn::CONNECT_TIMEOUT, BLOCKING_LIMIT)
-            .await
-            .map_err(|e| Failure::Unreachable(addr.clone(), e))?;
+        // What Redis itself may send, never more (its proto-max-bulk-len per bulk).
+        let c = conn::connect_limited(
+            &target,
+            conn::CONNECT_TIMEOUT,
+            BLOCKING_LIMIT,
+            crate::cluster::guard::Limits::SHELL,
+        )
+        .await
+        .map_err(|e| Failure::Unreachable(addr.clone(), e))?;
         self.connections.insert(addr.clone(), c.clone());
         Ok((c, true))
     }

@@ -93,3 +93,64 @@ impl Drop for Env {
         }
     }
 }
+
+/// One bare cluster-enabled redis-server of a test's own, on host `a` of its range, in a
+/// directory of its own; stopped when dropped.
+pub struct BareNode {
+    child: std::process::Child,
+    host: String,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+pub fn bare_node(env: &Env, port: u16) -> BareNode {
+    let dir = tempfile::tempdir().unwrap();
+    let host = env.base_ip();
+    let child = std::process::Command::new("redis-server")
+        .args(["--bind", &host, "--port", &port.to_string()])
+        .args([
+            "--cluster-enabled",
+            "yes",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .args(["--cluster-config-file", "nodes.conf"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("redis-server starts (install redis-server)");
+    let node = BareNode {
+        child,
+        host,
+        port,
+        _dir: dir,
+    };
+    env.wait_for("the bare node", Duration::from_secs(10), || {
+        node.cli(&["PING"]).starts_with("PONG")
+    });
+    node
+}
+
+impl BareNode {
+    pub fn addr(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+
+    pub fn cli(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new("redis-cli")
+            .args(["-h", &self.host, "-p", &self.port.to_string()])
+            .args(args)
+            .output()
+            .expect("redis-cli runs (install redis-tools)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+impl Drop for BareNode {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

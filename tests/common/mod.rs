@@ -19,6 +19,7 @@ pub fn fixture(rel: &str) -> PathBuf {
 
 pub struct Lab {
     cmd: Command,
+    stdin: Option<String>,
 }
 
 /// PATH with the built `lab` first: as once installed, so messages name `lab …`.
@@ -47,7 +48,7 @@ pub fn lab() -> Lab {
         cmd.env_remove(var);
     }
     cmd.env("NO_COLOR", "1").current_dir(repo());
-    Lab { cmd }
+    Lab { cmd, stdin: None }
 }
 
 impl Lab {
@@ -99,6 +100,43 @@ impl Lab {
         Run {
             code: out.status.code(),
             stdout: String::new(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// What the command reads on stdin (with `run_with_timeout`).
+    pub fn stdin_text(mut self, text: &str) -> Lab {
+        self.stdin = Some(text.to_string());
+        self
+    }
+
+    /// Runs the command, killing it if it takes longer than `limit` (then `code` is `None`).
+    pub fn run_with_timeout(mut self, limit: std::time::Duration) -> Run {
+        let input = if self.stdin.is_some() {
+            std::process::Stdio::piped()
+        } else {
+            std::process::Stdio::null()
+        };
+        let mut child = self
+            .cmd
+            .stdin(input)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the lab binary starts");
+        if let (Some(text), Some(mut stdin)) = (self.stdin.take(), child.stdin.take()) {
+            use std::io::Write;
+            let _ = stdin.write_all(text.as_bytes());
+        }
+        let deadline = std::time::Instant::now() + limit;
+        while child.try_wait().ok().flatten().is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let _ = child.kill();
+        let out = child.wait_with_output().expect("the lab binary runs");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
     }
