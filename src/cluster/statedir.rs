@@ -39,6 +39,9 @@ impl StateDir {
             .or_else(|| env("XDG_STATE_HOME").map(|d| d.join("lab")))
             .or_else(|| env("HOME").map(|h| h.join(".local/state/lab")))
             .unwrap_or_else(|| PathBuf::from(".lab-state"));
+        // Once, here: the nodes run in their own directories and would read a relative
+        // path from there.
+        let root = std::path::absolute(&root).unwrap_or(root);
         StateDir { root }
     }
 

@@ -46,6 +46,14 @@ pub struct Renderer {
 
 const MARK: char = '\u{1f}';
 
+/// The work one text may do: an instruction costs about one, 64 bytes created or written
+/// about one, so a render stops within milliseconds and a few megabytes. The course's
+/// slides need a few hundred.
+const FUEL: u64 = 100_000;
+
+/// The longest text a template may render: far beyond any slide, short of any harm.
+const MAX_OUTPUT: usize = 1 << 20;
+
 fn fail(m: Msg) -> minijinja::Error {
     let mut s = format!("{MARK}{}", m.id);
     for (k, v) in &m.args {
@@ -76,6 +84,7 @@ impl Renderer {
     pub fn new(layout: &Layout, vars: &Vars) -> Renderer {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(FUEL));
         // Slides end with a newline that Markdown needs; the default would drop it.
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
             .keep_trailing_newline(true)
@@ -166,7 +175,7 @@ impl Renderer {
         if !text.contains("{{") && !text.contains("{%") && !text.contains("{#") {
             return Ok(text.to_string());
         }
-        self.env.render_str(text, &self.vars).map_err(|e| {
+        let out = self.env.render_str(text, &self.vars).map_err(|e| {
             let offset = e
                 .range()
                 .map(|r| r.start)
@@ -195,10 +204,18 @@ impl Renderer {
                 ErrorKind::SyntaxError => msg!("template-syntax", detail = detail),
                 ErrorKind::UndefinedError => msg!("template-undefined", detail = detail),
                 ErrorKind::UnknownFunction => msg!("template-unknown-function", detail = detail),
+                ErrorKind::OutOfFuel => msg!("template-too-long", steps = FUEL),
                 _ => msg!("template-error", detail = e.to_string()),
             });
             TemplateError { offset, msg }
-        })
+        })?;
+        if out.len() > MAX_OUTPUT {
+            return Err(TemplateError {
+                offset: 0,
+                msg: msg!("template-too-large", size = MAX_OUTPUT / 1024),
+            });
+        }
+        Ok(out)
     }
 }
 
@@ -270,5 +287,23 @@ mod tests {
         assert_eq!(e.msg.id, "template-unknown-function");
         let e = r.render("ab {{ node('a', 1 }}").unwrap_err();
         assert_eq!(e.msg.id, "template-syntax");
+    }
+
+    #[test]
+    fn endless_and_huge_templates_are_cut_short() {
+        let r = local();
+        let started = std::time::Instant::now();
+        let e = r
+            .render("a\n{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}")
+            .unwrap_err();
+        assert_eq!(e.msg.id, "template-too-long");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        let e = r.render("{{ 'x' * 2000000 }}").unwrap_err();
+        assert_eq!(e.msg.id, "template-too-large");
+        let e = r.render("{{ 'x' * 90000000 }}").unwrap_err();
+        assert_eq!(e.msg.id, "template-too-long");
+        // What a slide does stays well within.
+        let ok = r.render("{% for p in [6379, 6380] %}{{ node('a', p) }} {% endfor %}");
+        assert!(ok.is_ok(), "{ok:?}");
     }
 }
