@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use common::cluster::Env;
 use common::{LabCopy, lab};
 
-const LONG: Duration = Duration::from_secs(60);
 
 /// Never a panic: Rust's message, or a signal's exit.
 #[track_caller]
@@ -78,6 +77,65 @@ fn hostile_secrets_in_addresses() {
             run.stderr
         );
     }
+}
+
+/// A password written into `--nodes` works but is warned about (`ps` shows it), and
+/// REDISCLI_AUTH is named as the way to give it instead.
+#[test]
+fn hostile_secrets_in_argv() {
+    let env = Env::new(101);
+    let run = env
+        .lab()
+        .args(["cluster", "check", "--nodes", "redis://:s3cret@127.0.101.10:7001"])
+        .run();
+    no_panic(&run);
+    assert!(run.stderr.contains("REDISCLI_AUTH"), "{}", run.stderr);
+    assert!(!run.stderr.contains("s3cret"), "{}", run.stderr);
+    let run = env
+        .lab()
+        .args(["cluster", "check", "--nodes", "127.0.101.10:7001"])
+        .env("REDISCLI_AUTH", "s3cret")
+        .run();
+    assert!(!run.stderr.contains("REDISCLI_AUTH"), "{}", run.stderr);
+}
+
+/// Lines that give a password or a user to log in as never reach the shell's history file,
+/// and such a line already in an older file is dropped from it.
+#[test]
+fn hostile_secrets_in_history() {
+    let env = Env::new(107);
+    let node = common::cluster::bare_node(&env, 7001);
+    let history = env.state.path().join("shell_history");
+    std::fs::write(&history, "#V2\nPING\nAUTH old-s3cret\n").unwrap();
+    let mut pty = common::pty::Pty::start(&env, &["shell", &node.addr()], 100, 30);
+    pty.wait("the prompt", Duration::from_secs(10), |l| {
+        l.iter().any(|l| l.contains("> "))
+    });
+    let secret = [
+        "AUTH s3cret",
+        "auth default s3cret",
+        "HELLO 3 AUTH default s3cret",
+        "MIGRATE 127.0.107.100 1 k 0 100 AUTH s3cret",
+        "MIGRATE 127.0.107.100 1 \"\" 0 100 AUTH2 bob s3cret KEYS a",
+        "CONFIG SET masterauth s3cret",
+        "CONFIG SET maxmemory 0 requirepass s3cret",
+        "config set masteruser s3cret",
+        "ACL SETUSER s3cret on >pw",
+        "SENTINEL SET mymaster auth-pass s3cret",
+        "SENTINEL CONFIG SET sentinel-pass s3cret",
+    ];
+    for line in secret.iter().chain(&["ECHO kept"]) {
+        pty.send(format!("{line}\r").as_bytes());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    pty.wait("the echo", Duration::from_secs(10), |l| {
+        l.iter().any(|l| l.contains("\"kept\""))
+    });
+    pty.send(b"exit\r");
+    assert!(pty.wait_exit(Duration::from_secs(10)).is_some());
+    let saved = std::fs::read_to_string(&history).unwrap();
+    assert!(saved.contains("ECHO kept") && saved.contains("PING"), "{saved}");
+    assert!(!saved.contains("s3cret"), "{saved}");
 }
 
 /// The same node given twice is refused before anything is sent to any node.
@@ -215,4 +273,100 @@ fn hostile_template_that_never_ends() {
             );
         }
     }
+}
+
+fn sig(pid: u32, s: nix::sys::signal::Signal) {
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), s).unwrap();
+}
+
+/// A node binary of another name is still known by what was recorded about its processes:
+/// `down` stops them, an interrupted `up` stops them, and a process that merely sits in a node
+/// directory is left alone.
+#[test]
+fn hostile_node_binary_of_another_name() {
+    let env = Env::new(105);
+    let bin = tempfile::tempdir().unwrap();
+    let real = which("redis-server");
+    let valkey = bin.path().join("valkey-server");
+    std::os::unix::fs::symlink(&real, &valkey).unwrap();
+
+    env.lab()
+        .args(["cluster", "up", "--redis-server"])
+        .arg(&valkey)
+        .run()
+        .ok();
+    assert_eq!(env.processes().len(), 6);
+    // A shell the student left in a node's directory is not a node.
+    let bystander = std::process::Command::new("sleep")
+        .arg("60")
+        .current_dir(env.nodes_dir().read_dir().unwrap().next().unwrap().unwrap().path())
+        .spawn()
+        .unwrap();
+    let down = env.lab().args(["cluster", "down"]).run();
+    down.ok();
+    assert!(down.stdout.contains("Stopped 6 nodes"), "{}", down.stdout);
+    assert!(env.processes().is_empty(), "left: {:?}", env.processes());
+    // Its directory is gone with the nodes', but the shell itself still runs.
+    let mut bystander = bystander;
+    assert!(bystander.try_wait().unwrap().is_none(), "the bystander was killed");
+    bystander.kill().unwrap();
+    bystander.wait().unwrap();
+
+    // An `up` interrupted once its nodes run stops them itself.
+    let child = env
+        .lab()
+        .args(["cluster", "up", "--redis-server"])
+        .arg(&valkey)
+        .spawn();
+    env.wait_for("nodes to start", Duration::from_secs(10), || {
+        env.processes().len() == 6
+    });
+    sig(child.id(), nix::sys::signal::Signal::SIGTERM);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(143));
+    assert!(env.processes().is_empty(), "orphans: {:?}", env.processes());
+}
+
+fn which(name: &str) -> std::path::PathBuf {
+    let out = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .unwrap();
+    std::path::PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+}
+
+/// A cluster record that is empty or garbage: `down`, `stop` and `up` go by the node
+/// directories, and nothing is left running.
+#[test]
+fn hostile_damaged_cluster_record() {
+    let env = Env::new(106);
+    let record = env.state.path().join("cluster/cluster.json");
+    env.lab().args(["cluster", "up"]).run().ok();
+
+    std::fs::write(&record, "").unwrap();
+    let status = env.lab().args(["cluster", "status"]).run();
+    no_panic(&status);
+    assert_eq!(status.code, Some(2));
+    assert!(status.stderr.contains("damaged") && status.stderr.contains("cluster down"));
+    let down = env.lab().args(["cluster", "down"]).run();
+    down.ok();
+    assert!(down.stdout.contains("Stopped 6 nodes"), "{}", down.stdout);
+    assert!(env.processes().is_empty());
+
+    env.lab().args(["cluster", "up"]).run().ok();
+    std::fs::write(&record, "{\"lab\": \"manual-fail").unwrap();
+    let stop = env.lab().arg("stop").run();
+    stop.ok();
+    assert!(stop.stdout.contains("6 nodes"), "{}", stop.stdout);
+    assert!(env.processes().is_empty());
+
+    env.lab().args(["cluster", "up"]).run().ok();
+    std::fs::write(&record, [0xff, 0xfe, 0x00]).unwrap();
+    let up = env.lab().args(["cluster", "up"]).run();
+    up.ok();
+    assert!(up.stderr.contains("damaged"), "{}", up.stderr);
+    assert_eq!(env.processes().len(), 6);
+    env.lab().args(["cluster", "check"]).run().ok();
+    env.lab().args(["cluster", "down"]).run().ok();
+    assert!(env.processes().is_empty());
 }

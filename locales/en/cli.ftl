@@ -103,3 +103,4 @@ value-bad-number = “{ $value }” is not a whole number
 value-out-of-range = “{ $value }” is outside { $min }–{ $max }
 value-empty-address = an empty address; give host:port addresses separated by commas.
 value-node-twice = the node { $node } is listed twice.
+nodes-password-in-argv = warning: a password written into --nodes can be read by every user of this machine (in `ps`) while lab runs. Give it in REDISCLI_AUTH instead: `read -s REDISCLI_AUTH && export REDISCLI_AUTH`, then --nodes host:port,…

@@ -103,3 +103,4 @@ value-bad-number = «{ $value }» no es un número entero
 value-out-of-range = «{ $value }» está fuera de { $min }–{ $max }
 value-empty-address = una dirección vacía; da direcciones host:puerto separadas por comas.
 value-node-twice = el nodo { $node } aparece dos veces.
+nodes-password-in-argv = aviso: una contraseña escrita en --nodes la puede leer cualquier usuario de esta máquina (en `ps`) mientras lab se ejecuta. Dala en REDISCLI_AUTH: `read -s REDISCLI_AUTH && export REDISCLI_AUTH`, y luego --nodes host:puerto,…

@@ -157,3 +157,5 @@ error-node-not-running = { $node } no está en marcha; `{ -lab } node start` lo 
 error-node-running = { $node } ya está en marcha.
 error-node-not-paused = { $node } no está pausado.
 error-node-did-not-stop = { $node } no se ha detenido en 10 s; `{ -lab } node kill` lo detiene seguro.
+error-record-damaged = El registro del clúster { $path } está dañado ({ $reason }). `{ -lab } cluster down` detiene sus nodos a partir de sus directorios y lo elimina.
+cluster-record-damaged-ignored = El registro del clúster { $path } está dañado; se usan los directorios de los nodos en su lugar.

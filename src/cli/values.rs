@@ -53,11 +53,17 @@ fn count(s: &str, min: u64, max: u64) -> Result<u64, String> {
 /// `--nodes`: addresses separated by commas, none empty and none twice, so that nothing is
 /// sent to any node when the list is wrong.
 #[derive(Clone, Debug, Default)]
-pub struct NodeList(pub Vec<Target>);
+pub struct NodeList {
+    pub targets: Vec<Target>,
+    /// A password was written into an address: the command line shows it to `ps`.
+    pub password_in_argv: bool,
+}
 
 pub fn nodes(s: &str) -> Result<NodeList, String> {
     let mut out: Vec<Target> = Vec::new();
+    let mut password_in_argv = false;
     for item in s.split(',') {
+        password_in_argv |= crate::cluster::conn::gives_password(item);
         if item.trim().is_empty() {
             return Err(t!("value-empty-address"));
         }
@@ -67,7 +73,10 @@ pub fn nodes(s: &str) -> Result<NodeList, String> {
         }
         out.push(target);
     }
-    Ok(NodeList(out))
+    Ok(NodeList {
+        targets: out,
+        password_in_argv,
+    })
 }
 
 /// Counter keys of the consistency test: each is kept in memory with its last value.
@@ -131,7 +140,10 @@ mod tests {
 
     #[test]
     fn node_lists() {
-        assert_eq!(nodes("127.0.0.1:7001, 127.0.0.1:7002").unwrap().0.len(), 2);
+        assert_eq!(nodes("127.0.0.1:7001, 127.0.0.1:7002").unwrap().targets.len(), 2);
+        assert!(!nodes("redis://bob@127.0.0.1:7001").unwrap().password_in_argv);
+        assert!(nodes("127.0.0.1:7001,redis://bob:pw@127.0.0.1:7002").unwrap().password_in_argv);
+        assert!(nodes("redis://:pw@127.0.0.1:7001").unwrap().password_in_argv);
         for bad in [
             "",
             ",,",

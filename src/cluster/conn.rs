@@ -132,6 +132,15 @@ impl FromStr for Target {
     }
 }
 
+/// Whether an address (as `Target` reads it) carries a password of its own, which anyone can
+/// then read in `ps` while `lab` runs.
+pub fn gives_password(s: &str) -> bool {
+    s.trim()
+        .strip_prefix("redis://")
+        .and_then(|rest| rest.rsplit_once('@'))
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+}
+
 /// `redis://user:secret@h:1` → `redis://***@h:1`, for messages about bad addresses: whatever
 /// comes before the last `@` may be a password, however the address was mistyped
 /// (`:secret@h:1`, `secret@h:1`, `redis:/:secret@h:1`).

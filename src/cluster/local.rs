@@ -35,16 +35,12 @@ impl LocalNode {
     }
 
     fn pidfile(&self) -> PathBuf {
-        self.dir.join("lab.pid")
+        self.dir.join(process::PIDFILE)
     }
 
-    /// The node's process, if it runs: our pidfile, else redis-server's own, each checked.
+    /// The node's process, if it runs (see [`process`] for how it is known).
     pub fn pid(&self) -> Option<u32> {
-        ["lab.pid", "redis.pid"]
-            .iter()
-            .filter_map(|f| std::fs::read_to_string(self.dir.join(f)).ok())
-            .filter_map(|s| s.trim().parse().ok())
-            .find(|pid| process::is_node(*pid, &self.dir))
+        process::node_in(&self.dir)
     }
 }
 
@@ -157,9 +153,11 @@ pub fn spawn(server: &Path, node: &LocalNode, node_timeout_ms: u64) -> Result<Sp
 pub fn restart(server: &Path, node: &LocalNode) -> Result<Spawned> {
     let stderr_path = node.dir.join("stderr.log");
     let stderr = std::fs::File::create(&stderr_path).map_err(|e| Error::io(&stderr_path, e))?;
+    // The directory as the kernel will show it for the process's working directory.
+    let dir = node.dir.canonicalize().map_err(|e| Error::io(&node.dir, e))?;
     let child = Command::new(server)
         .arg(node.dir.join("redis.conf"))
-        .current_dir(&node.dir)
+        .current_dir(&dir)
         // Log times in UTC, so the runner can tell which lines came since a step began.
         .env("TZ", "UTC")
         .stdin(Stdio::null())
@@ -177,7 +175,10 @@ pub fn restart(server: &Path, node: &LocalNode) -> Result<Spawned> {
             ))
         })?;
     let pid = child.id().unwrap_or(0);
-    std::fs::write(node.pidfile(), format!("{pid}\n")).map_err(|e| Error::io(node.pidfile(), e))?;
+    // The start time tells this process from a later one that reuses its pid.
+    let started = process::started(pid).map(|t| t.to_string()).unwrap_or_default();
+    std::fs::write(node.pidfile(), format!("{pid} {started}\n"))
+        .map_err(|e| Error::io(node.pidfile(), e))?;
     Ok(Spawned {
         node: node.clone(),
         pid,
@@ -256,7 +257,8 @@ pub enum Stopped {
 /// SHUTDOWN NOSAVE NOW rather than SHUTDOWN, which waits up to 10 s for lagging replicas;
 /// SIGKILL when it does not go.
 pub async fn stop(pid: Option<u32>, dir: &Path, addr: Option<&NodeAddr>) -> Stopped {
-    let pid = pid.filter(|p| process::is_node(*p, dir));
+    // Only what the directory recorded is signalled.
+    let pid = pid.filter(|p| process::node_in(dir) == Some(*p));
     let result = match pid {
         None => Stopped::NotRunning,
         Some(pid) => {

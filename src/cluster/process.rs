@@ -1,21 +1,44 @@
 //! Processes of the local backend: is this pid really our node, which nodes are left over from
 //! a runner that was killed, and signals.
 //!
-//! Pids are reused, so a pidfile alone proves nothing: a process is one of our nodes only when
-//! it is a redis-server whose working directory is that node's directory (redis-server
-//! changes into its `dir` at start-up). That is checked through /proc on Linux.
+//! Pids are reused and a node's binary may have any name (`valkey-server`, `redis7`, a
+//! symlink), so neither a pid nor a name proves anything alone; and redis-server rewrites its
+//! command line and clears its environment for its process title, so neither can carry a mark.
+//! A process is one of our nodes when what the node directory recorded about it holds, through
+//! /proc on Linux: its pid is in the directory's pidfile (ours, `lab.pid`, with its start
+//! time; or redis-server's own `redis.pid`), it started when that pidfile says, and its
+//! working directory is that node directory (it is started there).
 
 use std::path::{Path, PathBuf};
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-/// Whether `pid` is a live redis-server running in `node_dir`.
-pub fn is_node(pid: u32, node_dir: &Path) -> bool {
-    let Ok(dir) = node_dir.canonicalize() else {
-        return false;
-    };
-    running_in(pid).is_some_and(|cwd| cwd == dir) && is_redis(pid)
+/// The pidfile the runner writes beside a node it spawned: `PID START\n`.
+pub const PIDFILE: &str = "lab.pid";
+
+/// The processes a node directory recorded: ours with its start time, then redis-server's own.
+pub fn recorded_in(node_dir: &Path) -> Vec<(u32, Option<u64>)> {
+    [PIDFILE, "redis.pid"]
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(node_dir.join(f)).ok())
+        .filter_map(|s| {
+            let mut fields = s.split_whitespace();
+            let pid: u32 = fields.next()?.parse().ok()?;
+            Some((pid, fields.next().and_then(|t| t.parse().ok())))
+        })
+        .collect()
+}
+
+/// The live node the directory `node_dir` recorded, if any.
+pub fn node_in(node_dir: &Path) -> Option<u32> {
+    let dir = node_dir.canonicalize().ok()?;
+    recorded_in(&dir)
+        .into_iter()
+        .find(|(pid, started)| {
+            running_in(*pid).is_some_and(|cwd| cwd == dir) && same_process(*pid, *started)
+        })
+        .map(|(pid, _)| pid)
 }
 
 pub fn alive(pid: u32) -> bool {
@@ -33,14 +56,7 @@ fn running_in(pid: u32) -> Option<PathBuf> {
     std::fs::read_link(proc_path(pid, "cwd")).ok()
 }
 
-fn is_redis(pid: u32) -> bool {
-    // redis-server rewrites its command line to `redis-server ip:port [cluster]`; `comm` keeps
-    // the executable's name.
-    let comm = std::fs::read_to_string(proc_path(pid, "comm")).unwrap_or_default();
-    let cmdline = std::fs::read(proc_path(pid, "cmdline")).unwrap_or_default();
-    comm.trim().starts_with("redis-server")
-        || String::from_utf8_lossy(&cmdline).starts_with("redis-server")
-}
+
 
 /// When a process started (clock ticks since boot, from /proc/PID/stat), so a pid recorded
 /// earlier can be told from a later process that reused it. `None` where there is no /proc.
@@ -68,9 +84,9 @@ fn is_zombie(pid: u32) -> bool {
         .unwrap_or(false)
 }
 
-/// Live redis-server processes whose working directory is under `nodes_dir`: every node of
-/// this state directory, whatever pidfiles say (a runner killed between spawning a node and
-/// recording it leaves no pidfile).
+/// Live nodes spawned under `nodes_dir`, each in its own directory: every node of this state
+/// directory, whatever pidfiles say (a runner killed between spawning a node and recording
+/// it leaves no pidfile; a corrupt cluster record names none).
 pub fn nodes_under(nodes_dir: &Path) -> Vec<(u32, PathBuf)> {
     let Ok(root) = nodes_dir.canonicalize() else {
         return vec![];
@@ -85,8 +101,7 @@ pub fn nodes_under(nodes_dir: &Path) -> Vec<(u32, PathBuf)> {
         };
         if let Some(cwd) = running_in(pid)
             && cwd.starts_with(&root)
-            && is_redis(pid)
-            && !is_zombie(pid)
+            && node_in(&cwd) == Some(pid)
         {
             out.push((pid, cwd));
         }
@@ -163,7 +178,7 @@ mod tests {
     fn our_own_process_is_alive_but_not_a_node() {
         let me = std::process::id();
         assert!(alive(me));
-        assert!(!is_node(me, &std::env::current_dir().unwrap()));
+        assert_eq!(node_in(&std::env::current_dir().unwrap()), None);
         assert!(!alive(0));
         assert!(!alive(u32::MAX));
     }

@@ -261,7 +261,18 @@ async fn up_locked(
         Source::Remote { targets } => targets.first().map(|t| t.auth.clone()).unwrap_or_default(),
         Source::Local { .. } => Auth::default(),
     };
-    if let Some(record) = state.record()? {
+    // A damaged record: whatever runs in the node directories is stopped, and the cluster made
+    // anew.
+    let record = match state.record_for_teardown()? {
+        None if state.record_path().exists() => {
+            stop_all(state).await;
+            let _ = std::fs::remove_dir_all(state.nodes_dir());
+            let _ = std::fs::remove_file(state.record_path());
+            None
+        }
+        r => r,
+    };
+    if let Some(record) = record {
         let same_place = match source {
             Source::Local { .. } => record.backend == Backend::Local,
             Source::Remote { targets } => {
@@ -606,7 +617,7 @@ async fn stop_all(state: &StateDir) -> DownReport {
 /// Stops every node of the state directory and removes the cluster's files.
 pub async fn down(state: &StateDir) -> Result<DownReport> {
     let lock = state.lock()?;
-    let record = state.record()?;
+    let record = state.record_for_teardown()?;
     let mut report = stop_all(state).await;
     report.forgot_remote = record.is_some_and(|r| r.backend == Backend::Remote);
     drop(lock);

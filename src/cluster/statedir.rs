@@ -19,6 +19,11 @@ use crate::model::addr::NodeAddr;
 use crate::model::node::NodeRef;
 use crate::msg;
 
+enum Unreadable {
+    Damaged(String),
+    Io(Error),
+}
+
 #[derive(Clone, Debug)]
 pub struct StateDir {
     pub root: PathBuf,
@@ -66,8 +71,48 @@ impl StateDir {
         self.root.join("progress")
     }
 
+    /// The cluster's record. One that cannot be read as a record (empty, cut short by a
+    /// full disk, edited by hand) is an error that says how to get rid of it.
     pub fn record(&self) -> Result<Option<ClusterRecord>> {
-        fsutil::read_json(&self.record_path())
+        self.read_record().map_err(|d| match d {
+            Unreadable::Damaged(reason) => Error::Environment(msg!(
+                "error-record-damaged",
+                path = self.record_path().display().to_string(),
+                reason = reason
+            )),
+            Unreadable::Io(e) => e,
+        })
+    }
+
+    /// The record for commands that stop or replace the cluster: a damaged one counts as
+    /// none (said on stderr), since the node directories and pidfiles know what runs.
+    pub fn record_for_teardown(&self) -> Result<Option<ClusterRecord>> {
+        match self.read_record() {
+            Ok(r) => Ok(r),
+            Err(Unreadable::Damaged(_)) => {
+                crate::errln!(
+                    "{}",
+                    msg!(
+                        "cluster-record-damaged-ignored",
+                        path = self.record_path().display().to_string()
+                    )
+                    .text()
+                );
+                Ok(None)
+            }
+            Err(Unreadable::Io(e)) => Err(e),
+        }
+    }
+
+    fn read_record(&self) -> std::result::Result<Option<ClusterRecord>, Unreadable> {
+        let path = self.record_path();
+        match std::fs::read(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Unreadable::Io(Error::io(&path, e))),
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| Unreadable::Damaged(e.to_string())),
+        }
     }
 
     pub fn save_record(&self, r: &ClusterRecord) -> Result<()> {

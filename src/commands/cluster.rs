@@ -52,9 +52,12 @@ pub async fn bring_up(
 async fn up(config: &Config, args: &UpArgs) -> Result<()> {
     let lab_id = match &args.lab {
         Some(l) => l.clone(),
+        // A damaged record is said once, by `up` itself.
         None => config
             .state
-            .record()?
+            .record()
+            .ok()
+            .flatten()
             .map(|r| r.lab)
             .filter(|l| !l.is_empty())
             .unwrap_or_else(|| DEFAULT_LAB.to_string()),
@@ -476,7 +479,7 @@ fn slot_list(s: &crate::model::slots::SlotSet) -> String {
 }
 
 async fn down(config: &Config) -> Result<()> {
-    let had = config.state.record()?.is_some() || config.state.nodes_dir().exists();
+    let had = config.state.record_path().exists() || config.state.nodes_dir().exists();
     let report = provision::down(&config.state).await?;
     common::sweep_private(config).await;
     let stopped = report.shut_down + report.killed;

@@ -49,9 +49,16 @@ pub fn spec(lab: &Lab) -> Spec {
     }
 }
 
-/// The nodes `--nodes` names (checked when parsed), or none.
+/// The nodes `--nodes` names (checked when parsed), or none. A password written into an
+/// address is used, with a warning: every user of the machine can read it in `ps`.
 pub fn parse_nodes(nodes: &NodesArg) -> Result<Vec<Target>> {
-    Ok(nodes.nodes.clone().map(|l| l.0).unwrap_or_default())
+    let Some(list) = &nodes.nodes else {
+        return Ok(vec![]);
+    };
+    if list.password_in_argv {
+        crate::errln!("{}", t!("nodes-password-in-argv"));
+    }
+    Ok(list.targets.clone())
 }
 
 /// Where `up` gets its nodes: `--nodes`, or redis-server processes of our own.

@@ -12,7 +12,7 @@ pub fn run(config: &Config) -> Result<()> {
     let rt = common::runtime()?;
     let lab = config
         .state
-        .record()?
+        .record_for_teardown()?
         .map(|r| r.lab)
         .filter(|l| !l.is_empty());
     let report = rt.block_on(provision::down(&config.state))?;
@@ -24,6 +24,11 @@ pub fn run(config: &Config) -> Result<()> {
             "{} {}",
             style("✓").green().bold(),
             t!("stop-done", lab = lab.as_str(), count = stopped)
+        ),
+        None if stopped > 0 => crate::outln!(
+            "{} {}",
+            style("✓").green().bold(),
+            t!("down-done", count = stopped, killed = report.killed)
         ),
         None => crate::outln!("{}", t!("down-nothing")),
     }

@@ -351,8 +351,11 @@ fn blocks(args: &[Vec<u8>]) -> bool {
 }
 
 /// `exit` or `quit`, whatever follows, as in redis-cli.
-/// A line that gives a password (`AUTH`, `CONFIG SET requirepass …`, `HELLO … AUTH …`,
-/// `MIGRATE … AUTH …`): kept out of every history file.
+/// A line that gives a password or names a user to log in as, as redis-cli keeps out of its
+/// history: `AUTH`, `HELLO … AUTH`, `MIGRATE … AUTH|AUTH2`, `ACL SETUSER`, and the settings
+/// commands (`CONFIG SET`, `SENTINEL SET`, `SENTINEL CONFIG SET`) when any word names a
+/// password, an auth or a user (`requirepass`, `masterauth`, `masteruser`, `auth-pass`,
+/// `sentinel-pass`…). A line that cannot be split is kept out too: it cannot be judged.
 pub fn holds_secret(line: &str) -> bool {
     let Ok(words) = args::split(line) else {
         return true;
@@ -361,16 +364,19 @@ pub fn holds_secret(line: &str) -> bool {
         .iter()
         .map(|w| String::from_utf8_lossy(w).to_ascii_uppercase())
         .collect();
-    let first = upper.first().map(String::as_str);
-    first == Some("AUTH")
-        || (first == Some("CONFIG")
-            && upper.get(1).is_some_and(|w| w == "SET")
-            && upper
-                .get(2)
-                .is_some_and(|w| w.contains("PASS") || w.contains("AUTH")))
-        || (matches!(first, Some("HELLO" | "MIGRATE"))
-            && upper.iter().any(|w| w.starts_with("AUTH")))
-        || (first == Some("ACL") && upper.get(1).is_some_and(|w| w == "SETUSER"))
+    let word = |i: usize| upper.get(i).map(String::as_str);
+    let any_after = |from: usize, hit: &dyn Fn(&str) -> bool| upper.iter().skip(from).any(|w| hit(w));
+    let names_secret = |w: &str| w.contains("PASS") || w.contains("AUTH") || w.contains("USER");
+    match (word(0), word(1), word(2)) {
+        (Some("AUTH"), ..) => true,
+        (Some("HELLO" | "MIGRATE"), ..) => any_after(1, &|w| w.starts_with("AUTH")),
+        (Some("ACL"), Some("SETUSER"), _) => true,
+        (Some("CONFIG"), Some("SET"), _) | (Some("SENTINEL"), Some("SET"), _) => {
+            any_after(2, &names_secret)
+        }
+        (Some("SENTINEL"), Some("CONFIG"), Some("SET")) => any_after(3, &names_secret),
+        _ => false,
+    }
 }
 
 pub fn is_exit(line: &str) -> bool {
@@ -494,6 +500,7 @@ fn read_lines(
         None
     };
     if let (Some(ed), Some(path)) = (editor.as_mut(), history.as_ref()) {
+        scrub_history(path);
         // A first session has no history yet.
         let _ = ed.load_history(path);
     }
@@ -532,6 +539,24 @@ fn read_lines(
         }
         let _ = ed.save_history(path);
     }
+}
+
+/// Drops from a history file any line a newer filter keeps out (a file written before it, or
+/// by hand), so rustyline does not load it and save it again.
+fn scrub_history(path: &std::path::Path) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    if !text.lines().any(holds_secret) {
+        return;
+    }
+    let mut kept: String = text
+        .lines()
+        .filter(|l| !holds_secret(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    kept.push('\n');
+    let _ = crate::fsutil::write_atomic(path, kept.as_bytes());
 }
 
 /// One line of piped input, without its line ending; bytes that are not UTF-8 are replaced.
@@ -629,8 +654,21 @@ mod tests {
         assert!(holds_secret("CONFIG SET requirepass s3cret"));
         assert!(holds_secret("config set masterauth x"));
         assert!(holds_secret("HELLO 3 AUTH default x"));
+        assert!(holds_secret("MIGRATE h 6379 k 0 100 AUTH s3cret"));
+        assert!(holds_secret("migrate h 6379 \"\" 0 100 auth2 bob s3cret keys a b"));
+        assert!(holds_secret("ACL SETUSER bob on >s3cret"));
+        assert!(holds_secret("SENTINEL SET mymaster auth-pass s3cret"));
+        assert!(holds_secret("sentinel set mymaster auth-user bob"));
+        assert!(holds_secret("SENTINEL CONFIG SET sentinel-pass s3cret"));
+        assert!(holds_secret("CONFIG SET masteruser bob"));
+        // Redis 7 takes several pairs at once: a password in the second one still counts.
+        assert!(holds_secret("CONFIG SET maxmemory 10mb requirepass s3cret"));
+        assert!(holds_secret("AUTH \"unbalanced"));
         assert!(!holds_secret("CLUSTER FAILOVER"));
         assert!(!holds_secret("CONFIG SET maxmemory 10mb"));
+        assert!(!holds_secret("SENTINEL SET mymaster quorum 2"));
+        assert!(!holds_secret("GET auth"));
+        assert!(!holds_secret("SET password x"));
     }
 
     #[test]

@@ -48,6 +48,8 @@ impl Prompt {
                 t.lines()
                     // rustyline's file starts with a header line.
                     .filter(|l| !l.starts_with("#V"))
+                    // An older file may hold a line a newer filter would have kept out.
+                    .filter(|l| !shell::holds_secret(l))
                     .map(str::to_string)
                     .collect()
             })

@@ -53,11 +53,32 @@ impl Env {
             .collect()
     }
 
+    /// Every process whose working directory is under the node directories, whatever its
+    /// name or environment: what the test sees, not what `lab` thinks are its nodes.
+    pub fn processes(&self) -> Vec<u32> {
+        let Ok(root) = self.nodes_dir().canonicalize() else {
+            return vec![];
+        };
+        std::fs::read_dir("/proc")
+            .unwrap()
+            .flatten()
+            .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| {
+                let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                    .map(|s| s.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
+                    .unwrap_or(true);
+                !zombie
+                    && std::fs::read_link(format!("/proc/{pid}/cwd"))
+                        .is_ok_and(|cwd| cwd.starts_with(&root))
+            })
+            .collect()
+    }
+
     /// The pid of one node, from its pidfile.
     pub fn pid(&self, host: char, port: u16) -> u32 {
         let addr = self.addr(host, port).replace(':', "-");
         let text = std::fs::read_to_string(self.nodes_dir().join(addr).join("lab.pid")).unwrap();
-        text.trim().parse().unwrap()
+        text.split_whitespace().next().unwrap().parse().unwrap()
     }
 
     #[track_caller]
