@@ -20,6 +20,8 @@ pub mod exit {
     pub const INTERRUPTED: u8 = 130;
     /// Stopped by SIGTERM (128 + SIGTERM).
     pub const TERMINATED: u8 = 143;
+    /// Stopped by SIGHUP, its terminal closed (128 + SIGHUP).
+    pub const HUNG_UP: u8 = 129;
 }
 
 #[derive(Debug)]
@@ -54,6 +56,7 @@ impl Error {
         match self {
             Error::LintFailed { .. } | Error::Failed(_) => exit::FAILED,
             Error::Interrupted { signal: 15 } => exit::TERMINATED,
+            Error::Interrupted { signal: 1 } => exit::HUNG_UP,
             Error::Interrupted { .. } => exit::INTERRUPTED,
             Error::Usage(_)
             | Error::Environment(_)

@@ -19,5 +19,6 @@ pub mod model;
 pub mod out;
 pub mod render;
 pub mod shell;
+pub mod signals;
 pub mod verify;
 pub mod watch;

@@ -15,7 +15,6 @@ mod terminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use crate::app_state::{Store, now_ms};
@@ -151,12 +150,12 @@ pub async fn run(lab: Lab, opts: Options) -> Result<()> {
         let tx = tx.clone();
         terminal::start(opts.keys, move |i| tx.send(Ev::Input(i)).is_ok());
     }
-    for (kind, number) in [(SignalKind::interrupt(), 2), (SignalKind::terminate(), 15)] {
-        let mut s = signal(kind).map_err(|e| Error::io("signal", e))?;
+    {
+        let mut stop = crate::signals::Stop::listen()?;
         let tx = tx.clone();
         tokio::spawn(async move {
-            while s.recv().await.is_some() {
-                if tx.send(Ev::Signal(number)).is_err() {
+            loop {
+                if tx.send(Ev::Signal(stop.next().await)).is_err() {
                     return;
                 }
             }

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use common::cluster::Env;
 use common::{LabCopy, lab};
 
-
 /// Never a panic: Rust's message, or a signal's exit.
 #[track_caller]
 fn no_panic(run: &common::Run) {
@@ -86,7 +85,12 @@ fn hostile_secrets_in_argv() {
     let env = Env::new(101);
     let run = env
         .lab()
-        .args(["cluster", "check", "--nodes", "redis://:s3cret@127.0.101.10:7001"])
+        .args([
+            "cluster",
+            "check",
+            "--nodes",
+            "redis://:s3cret@127.0.101.10:7001",
+        ])
         .run();
     no_panic(&run);
     assert!(run.stderr.contains("REDISCLI_AUTH"), "{}", run.stderr);
@@ -134,7 +138,10 @@ fn hostile_secrets_in_history() {
     pty.send(b"exit\r");
     assert!(pty.wait_exit(Duration::from_secs(10)).is_some());
     let saved = std::fs::read_to_string(&history).unwrap();
-    assert!(saved.contains("ECHO kept") && saved.contains("PING"), "{saved}");
+    assert!(
+        saved.contains("ECHO kept") && saved.contains("PING"),
+        "{saved}"
+    );
     assert!(!saved.contains("s3cret"), "{saved}");
 }
 
@@ -299,7 +306,15 @@ fn hostile_node_binary_of_another_name() {
     // A shell the student left in a node's directory is not a node.
     let bystander = std::process::Command::new("sleep")
         .arg("60")
-        .current_dir(env.nodes_dir().read_dir().unwrap().next().unwrap().unwrap().path())
+        .current_dir(
+            env.nodes_dir()
+                .read_dir()
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path(),
+        )
         .spawn()
         .unwrap();
     let down = env.lab().args(["cluster", "down"]).run();
@@ -308,7 +323,10 @@ fn hostile_node_binary_of_another_name() {
     assert!(env.processes().is_empty(), "left: {:?}", env.processes());
     // Its directory is gone with the nodes', but the shell itself still runs.
     let mut bystander = bystander;
-    assert!(bystander.try_wait().unwrap().is_none(), "the bystander was killed");
+    assert!(
+        bystander.try_wait().unwrap().is_none(),
+        "the bystander was killed"
+    );
     bystander.kill().unwrap();
     bystander.wait().unwrap();
 
@@ -369,4 +387,48 @@ fn hostile_damaged_cluster_record() {
     env.lab().args(["cluster", "check"]).run().ok();
     env.lab().args(["cluster", "down"]).run().ok();
     assert!(env.processes().is_empty());
+}
+
+/// Nodes anywhere under the state directory: the lab's cluster and private ones.
+fn all_nodes(env: &Env) -> Vec<u32> {
+    lab::cluster::process::nodes_under(env.state.path())
+        .into_iter()
+        .map(|(pid, _)| pid)
+        .collect()
+}
+
+/// A closed terminal (SIGHUP) stops `up`, `lab test` and `lab bench` as SIGTERM does: exit
+/// 129, every node they started stopped, no private directory left.
+#[test]
+fn hostile_sighup() {
+    let env = Env::new(108);
+    for args in [
+        &["cluster", "up"][..],
+        &["test", "manual-failover"],
+        &["bench", "provision", "--runs", "1"],
+    ] {
+        let child = env.lab().args(args).spawn();
+        env.wait_for("nodes to start", Duration::from_secs(20), || {
+            all_nodes(&env).len() == 6
+        });
+        std::thread::sleep(Duration::from_millis(200));
+        sig(child.id(), nix::sys::signal::Signal::SIGHUP);
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(129),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            all_nodes(&env).is_empty(),
+            "{args:?} left {:?}",
+            all_nodes(&env)
+        );
+        let private = env.state.path().join("private");
+        assert!(
+            !private.exists() || private.read_dir().unwrap().next().is_none(),
+            "{args:?} left its private directory"
+        );
+    }
 }

@@ -140,10 +140,28 @@ mod tests {
 
     #[test]
     fn node_lists() {
-        assert_eq!(nodes("127.0.0.1:7001, 127.0.0.1:7002").unwrap().targets.len(), 2);
-        assert!(!nodes("redis://bob@127.0.0.1:7001").unwrap().password_in_argv);
-        assert!(nodes("127.0.0.1:7001,redis://bob:pw@127.0.0.1:7002").unwrap().password_in_argv);
-        assert!(nodes("redis://:pw@127.0.0.1:7001").unwrap().password_in_argv);
+        assert_eq!(
+            nodes("127.0.0.1:7001, 127.0.0.1:7002")
+                .unwrap()
+                .targets
+                .len(),
+            2
+        );
+        assert!(
+            !nodes("redis://bob@127.0.0.1:7001")
+                .unwrap()
+                .password_in_argv
+        );
+        assert!(
+            nodes("127.0.0.1:7001,redis://bob:pw@127.0.0.1:7002")
+                .unwrap()
+                .password_in_argv
+        );
+        assert!(
+            nodes("redis://:pw@127.0.0.1:7001")
+                .unwrap()
+                .password_in_argv
+        );
         for bad in [
             "",
             ",,",

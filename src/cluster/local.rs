@@ -154,7 +154,10 @@ pub fn restart(server: &Path, node: &LocalNode) -> Result<Spawned> {
     let stderr_path = node.dir.join("stderr.log");
     let stderr = std::fs::File::create(&stderr_path).map_err(|e| Error::io(&stderr_path, e))?;
     // The directory as the kernel will show it for the process's working directory.
-    let dir = node.dir.canonicalize().map_err(|e| Error::io(&node.dir, e))?;
+    let dir = node
+        .dir
+        .canonicalize()
+        .map_err(|e| Error::io(&node.dir, e))?;
     let child = Command::new(server)
         .arg(node.dir.join("redis.conf"))
         .current_dir(&dir)
@@ -176,7 +179,9 @@ pub fn restart(server: &Path, node: &LocalNode) -> Result<Spawned> {
         })?;
     let pid = child.id().unwrap_or(0);
     // The start time tells this process from a later one that reuses its pid.
-    let started = process::started(pid).map(|t| t.to_string()).unwrap_or_default();
+    let started = process::started(pid)
+        .map(|t| t.to_string())
+        .unwrap_or_default();
     std::fs::write(node.pidfile(), format!("{pid} {started}\n"))
         .map_err(|e| Error::io(node.pidfile(), e))?;
     Ok(Spawned {

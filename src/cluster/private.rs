@@ -11,7 +11,6 @@ use std::future::Future;
 use std::path::PathBuf;
 
 use nix::fcntl::{Flock, FlockArg};
-use tokio::signal::unix::{SignalKind, signal};
 
 use super::provision;
 use super::statedir::StateDir;
@@ -44,14 +43,12 @@ impl Private {
     }
 
     /// Runs `work` on the private cluster, then stops its nodes and removes its directory,
-    /// whether `work` succeeded, failed, or was interrupted by Ctrl-C or SIGTERM.
+    /// whether `work` succeeded, failed, or was interrupted by Ctrl-C, SIGTERM or SIGHUP.
     pub async fn run<T>(self, work: impl Future<Output = Result<T>>) -> Result<T> {
-        let mut int = signal(SignalKind::interrupt()).map_err(|e| Error::io("signal", e))?;
-        let mut term = signal(SignalKind::terminate()).map_err(|e| Error::io("signal", e))?;
+        let mut stop = crate::signals::Stop::listen()?;
         let result = tokio::select! {
             r = work => r,
-            _ = int.recv() => Err(Error::Interrupted { signal: 2 }),
-            _ = term.recv() => Err(Error::Interrupted { signal: 15 }),
+            e = stop.interrupted() => Err(e),
         };
         self.remove().await;
         result

@@ -56,8 +56,6 @@ fn running_in(pid: u32) -> Option<PathBuf> {
     std::fs::read_link(proc_path(pid, "cwd")).ok()
 }
 
-
-
 /// When a process started (clock ticks since boot, from /proc/PID/stat), so a pid recorded
 /// earlier can be told from a later process that reused it. `None` where there is no /proc.
 pub fn started(pid: u32) -> Option<u64> {

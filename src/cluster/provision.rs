@@ -4,15 +4,13 @@
 //! - A healthy cluster made for the same lab is reused as it is.
 //! - A broken one is reported; `fresh` re-forms it on the running nodes (CLUSTER RESET, no
 //!   restart), starting only the nodes that are missing.
-//! - An interrupted `up` (Ctrl-C, SIGTERM) stops every node it started before returning.
+//! - An interrupted `up` (Ctrl-C, SIGTERM, SIGHUP) stops every node it started before returning.
 //! - `down` stops every node of the state directory, including those of a runner that was
 //!   killed, and removes their files.
 
 use std::net::Ipv4Addr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-use tokio::signal::unix::{SignalKind, signal};
 
 use super::conn::{Auth, Target};
 use super::form::{self, Member, Phase, Progress};
@@ -224,15 +222,13 @@ pub async fn up(
     let _lock = state.lock()?;
     let started: Arc<Mutex<Vec<(u32, LocalNode)>>> = Arc::default();
     let work = up_locked(state, spec, source, fresh, progress, started.clone());
-    let mut int = signal(SignalKind::interrupt()).map_err(|e| Error::io("signal", e))?;
-    let mut term = signal(SignalKind::terminate()).map_err(|e| Error::io("signal", e))?;
+    let mut stop = crate::signals::Stop::listen()?;
     let error = tokio::select! {
         r = work => match r {
             Ok(done) => return Ok(done),
             Err(e) => e,
         },
-        _ = int.recv() => Error::Interrupted { signal: 2 },
-        _ = term.recv() => Error::Interrupted { signal: 15 },
+        e = stop.interrupted() => e,
     };
     // Interrupted or failed: stop what this command started, and forget a cluster it was
     // making, so nothing half-made is left running.

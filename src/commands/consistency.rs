@@ -4,8 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use tokio::signal::unix::{SignalKind, signal};
-
 use super::common;
 use crate::cli::ConsistencyArgs;
 use crate::config::Config;
@@ -38,8 +36,7 @@ pub fn run(config: &Config, args: &ConsistencyArgs) -> Result<()> {
                 )
             );
         }
-        let mut int = signal(SignalKind::interrupt()).map_err(|e| Error::io("signal", e))?;
-        let mut term = signal(SignalKind::terminate()).map_err(|e| Error::io("signal", e))?;
+        let mut stop = crate::signals::Stop::listen()?;
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.tick().await;
         let started = Instant::now();
@@ -53,8 +50,7 @@ pub fn run(config: &Config, args: &ConsistencyArgs) -> Result<()> {
                         break;
                     }
                 }
-                _ = int.recv() => break,
-                _ = term.recv() => break,
+                _ = stop.next() => break,
             }
         }
         Ok::<_, Error>(running.stop().await)

@@ -365,7 +365,8 @@ pub fn holds_secret(line: &str) -> bool {
         .map(|w| String::from_utf8_lossy(w).to_ascii_uppercase())
         .collect();
     let word = |i: usize| upper.get(i).map(String::as_str);
-    let any_after = |from: usize, hit: &dyn Fn(&str) -> bool| upper.iter().skip(from).any(|w| hit(w));
+    let any_after =
+        |from: usize, hit: &dyn Fn(&str) -> bool| upper.iter().skip(from).any(|w| hit(w));
     let names_secret = |w: &str| w.contains("PASS") || w.contains("AUTH") || w.contains("USER");
     match (word(0), word(1), word(2)) {
         (Some("AUTH"), ..) => true,
@@ -655,7 +656,9 @@ mod tests {
         assert!(holds_secret("config set masterauth x"));
         assert!(holds_secret("HELLO 3 AUTH default x"));
         assert!(holds_secret("MIGRATE h 6379 k 0 100 AUTH s3cret"));
-        assert!(holds_secret("migrate h 6379 \"\" 0 100 auth2 bob s3cret keys a b"));
+        assert!(holds_secret(
+            "migrate h 6379 \"\" 0 100 auth2 bob s3cret keys a b"
+        ));
         assert!(holds_secret("ACL SETUSER bob on >s3cret"));
         assert!(holds_secret("SENTINEL SET mymaster auth-pass s3cret"));
         assert!(holds_secret("sentinel set mymaster auth-user bob"));
