@@ -432,3 +432,50 @@ fn hostile_sighup() {
         );
     }
 }
+
+/// Keys of every run on the cluster's masters.
+fn counter_keys(env: &Env) -> usize {
+    [
+        ('a', 6379),
+        ('b', 6379),
+        ('c', 6379),
+        ('a', 6380),
+        ('b', 6380),
+        ('c', 6380),
+    ]
+    .iter()
+    .filter(|(h, p)| env.redis_cli(*h, *p, &["ROLE"]).starts_with("master"))
+    .map(|(h, p)| {
+        env.redis_cli(*h, *p, &["--scan", "--pattern", "lc:*"])
+            .lines()
+            .filter(|l| !l.is_empty())
+            .count()
+    })
+    .sum()
+}
+
+/// A consistency run killed with SIGKILL leaves its keys; the next run removes them however
+/// soon after it starts (the killed run's heartbeat has not expired yet).
+#[test]
+fn hostile_consistency_leftovers() {
+    let env = Env::new(109);
+    env.lab().args(["cluster", "up"]).run().ok();
+    let mut killed = env.lab().args(["consistency"]).spawn();
+    env.wait_for("the run's keys", Duration::from_secs(20), || {
+        counter_keys(&env) >= 16_384
+    });
+    sig(killed.id(), nix::sys::signal::Signal::SIGKILL);
+    let _ = killed.wait();
+    let next = env
+        .lab()
+        .args(["consistency", "--duration", "2s", "--lang", "en"])
+        .run();
+    next.ok();
+    assert!(
+        next.stdout.contains("keys left by an earlier run"),
+        "{}",
+        next.stdout
+    );
+    assert_eq!(counter_keys(&env), 0);
+    env.lab().args(["cluster", "down"]).run().ok();
+}

@@ -56,6 +56,50 @@ pub(crate) fn heartbeat_key(prefix: &str, run: &str) -> String {
     format!("{prefix}run:{run}")
 }
 
+/// What a heartbeat holds: the machine's boot id, the pid and the process's start time, so a
+/// run on this machine whose process is gone is known dead at once, not only once its
+/// heartbeat expires. `v1 <boot id> <pid> <start>`.
+fn owner_token() -> String {
+    let pid = std::process::id();
+    let start = crate::cluster::process::started(pid).unwrap_or(0);
+    format!("v1 {} {pid} {start}", boot_id().unwrap_or("-"))
+}
+
+/// This boot of this machine (pids and start times mean nothing across machines or boots).
+fn boot_id() -> Option<&'static str> {
+    static ID: OnceLock<Option<String>> = OnceLock::new();
+    ID.get_or_init(|| {
+        let id = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+        let id = id.trim();
+        (!id.is_empty() && !id.contains(char::is_whitespace)).then(|| id.to_string())
+    })
+    .as_deref()
+}
+
+/// Whether the run whose heartbeat holds `token` is gone: its process was on this machine, in
+/// this boot, and no longer runs. A heartbeat from elsewhere (another student's machine, an
+/// older version that wrote `1`) is trusted until it expires.
+pub(crate) fn owner_gone(token: &[u8]) -> bool {
+    let Ok(token) = std::str::from_utf8(token) else {
+        return false;
+    };
+    let mut words = token.split(' ');
+    let (Some("v1"), Some(boot), Some(pid), Some(start), None) = (
+        words.next(),
+        words.next(),
+        words.next(),
+        words.next(),
+        words.next(),
+    ) else {
+        return false;
+    };
+    let (Ok(pid), Ok(start)) = (pid.parse::<u32>(), start.parse::<u64>()) else {
+        return false;
+    };
+    boot_id() == Some(boot)
+        && !crate::cluster::process::same_process(pid, (start != 0).then_some(start))
+}
+
 /// A new run id: the time in seconds and a random part, both base 36: `t0k2xq-3fz1a`.
 pub(crate) fn new_run_id() -> String {
     use std::hash::{BuildHasher, Hasher};
@@ -219,7 +263,10 @@ pub(crate) async fn write_heartbeat(
 ) -> (bool, Vec<(u16, NodeAddr)>) {
     let key = heartbeat_key(prefix, run);
     let mut c = cmd("SET");
-    c.arg(&key).arg(1).arg("EX").arg(HEARTBEAT_TTL_S);
+    c.arg(&key)
+        .arg(owner_token())
+        .arg("EX")
+        .arg(HEARTBEAT_TTL_S);
     let (v, moved) = on_owner(pool, route, &key, &c).await;
     (matches!(v, Some(Value::Okay)), moved)
 }
@@ -280,9 +327,9 @@ async fn delete_on(c: &mut MultiplexedConnection, keys: &[String]) -> (u64, Vec<
     (deleted, failed)
 }
 
-/// Finds the keys of runs whose heartbeat is gone (runs that were killed) on every master and
-/// deletes them; returns how many. Keys of runs that are alive, and keys whose run cannot be
-/// checked, are left alone.
+/// Finds the keys of runs that were killed — their heartbeat expired, or it names a process of
+/// this machine that no longer runs — on every master and deletes them; returns how many. Keys
+/// of runs that are alive, and keys whose run cannot be checked, are left alone.
 pub(crate) async fn remove_leftovers(pool: &mut Pool, route: &mut Route, prefix: &str) -> u64 {
     let mut found: Vec<(NodeAddr, BTreeMap<String, Vec<String>>)> = vec![];
     for m in route.masters() {
@@ -297,10 +344,17 @@ pub(crate) async fn remove_leftovers(pool: &mut Pool, route: &mut Route, prefix:
     let mut dead = BTreeSet::new();
     for run in runs {
         let key = heartbeat_key(prefix, run);
-        let mut c = cmd("EXISTS");
+        let mut c = cmd("GET");
         c.arg(&key);
-        if let (Some(Value::Int(0)), _) = on_owner(pool, route, &key, &c).await {
+        let gone = match on_owner(pool, route, &key, &c).await.0 {
+            Some(Value::Nil) => true,
+            Some(Value::BulkString(token)) => owner_gone(&token),
+            _ => false,
+        };
+        if gone {
             dead.insert(run.clone());
+            // Its heartbeat goes too, or it would outlive the keys it spoke for.
+            delete_keys(pool, route, vec![key]).await;
         }
     }
     let mut removed = 0;
@@ -361,6 +415,22 @@ pub(crate) async fn delete_keys(pool: &mut Pool, route: &mut Route, keys: Vec<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_heartbeat_of_a_process_that_is_gone_is_dead_at_once() {
+        assert!(!owner_gone(owner_token().as_bytes()), "our own run");
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        let boot = boot_id().unwrap();
+        assert!(owner_gone(format!("v1 {boot} {pid} 12345").as_bytes()));
+        // Elsewhere, or of an older version, or not ours to read: trusted until it expires.
+        assert!(!owner_gone(format!("v1 other-boot {pid} 12345").as_bytes()));
+        for token in ["1", "", "v1", "v1 a b c d", "v2 x 1 2"] {
+            assert!(!owner_gone(token.as_bytes()), "{token}");
+        }
+        assert!(!owner_gone(b"\xff\xfe"));
+    }
 
     #[test]
     fn counter_i_lives_in_slot_i_so_16384_counters_cover_every_slot() {
