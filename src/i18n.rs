@@ -213,7 +213,20 @@ macro_rules! arg_from_int {
         }
     )*};
 }
-arg_from_int!(i32, i64, u16, u32, u64, usize);
+arg_from_int!(i32, i64, u16, u32);
+
+/// Numbers past `i64::MAX` go as their digits: Fluent takes signed numbers, and a cast would
+/// show `u64::MAX` as -1.
+macro_rules! arg_from_wide {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(v: $t) -> Arg {
+                i64::try_from(v).map_or_else(|_| Arg::Str(v.to_string()), Arg::Int)
+            }
+        }
+    )*};
+}
+arg_from_wide!(u64, usize);
 
 impl From<f64> for Arg {
     fn from(v: f64) -> Arg {
@@ -320,6 +333,13 @@ mod tests {
                 .find(|(n, _)| *n == k)
                 .map(|(_, v)| v.to_string())
         }
+    }
+
+    #[test]
+    fn wide_numbers_keep_their_digits() {
+        assert_eq!(Arg::from(u64::MAX), Arg::Str("18446744073709551615".into()));
+        assert_eq!(Arg::from(5000u64), Arg::Int(5000));
+        assert_eq!(Arg::from(usize::MAX), Arg::Str(usize::MAX.to_string()));
     }
 
     #[test]

@@ -185,7 +185,10 @@ pub fn classify(e: &redis::RedisError) -> ConnError {
     let code = e.code().unwrap_or("");
     if code == "NOAUTH" || e.to_string().contains("NOAUTH") {
         ConnError::AuthRequired
-    } else if code == "WRONGPASS" || e.to_string().contains("WRONGPASS") {
+    } else if code == "WRONGPASS"
+        || text.contains("WRONGPASS")
+        || e.kind() == redis::ErrorKind::AuthenticationFailed
+    {
         ConnError::AuthFailed
     } else if e.is_connection_refusal() {
         ConnError::Refused

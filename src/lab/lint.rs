@@ -57,6 +57,13 @@ pub fn lint(lab: &Lab) -> Vec<Diagnostic> {
 }
 
 fn mojibake(src: &SourceFile, out: &mut Vec<Diagnostic>) {
+    for at in &src.not_utf8 {
+        out.push(Diagnostic::warning(
+            &src.path,
+            src.pos(*at),
+            msg!("lint-not-utf8"),
+        ));
+    }
     for m in find_mojibake(&src.text) {
         out.push(Diagnostic::warning(
             &src.path,
@@ -215,7 +222,7 @@ fn manifest_texts(
             if let Err(e) = renderer.render(&text.value) {
                 out.push(Diagnostic::error(
                     path,
-                    src.pos(text.offset + e.offset),
+                    src.pos(text.source_offset(&src.text, e.offset)),
                     e.msg,
                 ));
             }
@@ -259,7 +266,7 @@ fn exercise(
         if let Err(e) = renderer.render(&text.value) {
             out.push(Diagnostic::error(
                 path,
-                src.pos(text.offset + e.offset),
+                src.pos(text.source_offset(&src.text, e.offset)),
                 e.msg,
             ));
         }

@@ -167,6 +167,7 @@ impl Ctx<'_> {
         Text {
             value: s.value.clone(),
             offset: locate(&self.src.text, start, &s.value),
+            double_quoted: self.src.text[start..].starts_with('"'),
         }
     }
 
@@ -538,6 +539,7 @@ fn resolve_solution(
         let text = Text {
             value: s.value.template().to_string(),
             offset: locate(&cx.src.text, start, s.value.template()),
+            double_quoted: cx.src.text[start..].starts_with('"'),
         };
         if let Ok(resolved) = s.value.clone().try_map(|n| cx.node(&n, topo).ok_or(())) {
             solution.push((resolved, text));

@@ -6,6 +6,11 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::i18n::Msg;
 
+const BOM: &str = "\u{feff}";
+
+/// Replaced bytes reported per file: a file in another encoding would give one per accent.
+const MAX_NOT_UTF8: usize = 5;
+
 /// A 1-based line and column; the column counts characters, as editors do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Pos {
@@ -25,27 +30,53 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Offsets in `text` of the replacement characters put where the file's bytes were not
+    /// UTF-8 (the first few), for lint to warn about.
+    pub not_utf8: Vec<usize>,
 }
 
 impl SourceFile {
     /// Reads a file. Bytes that are not UTF-8 are replaced rather than refused, so lint can
-    /// still point at the rest of the file; the replacement is reported as a warning.
+    /// still point at the rest of the file; lint warns about each replacement.
     pub fn read(path: &Path) -> Result<SourceFile> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        };
-        Ok(SourceFile::new(path, text))
+        Ok(SourceFile::from_bytes(path, &bytes))
     }
 
+    /// A file's bytes as text: what is not UTF-8 replaced by U+FFFD and remembered.
+    pub fn from_bytes(path: impl Into<PathBuf>, bytes: &[u8]) -> SourceFile {
+        let mut text = String::with_capacity(bytes.len());
+        let mut not_utf8 = vec![];
+        for chunk in bytes.utf8_chunks() {
+            text.push_str(chunk.valid());
+            if !chunk.invalid().is_empty() {
+                if not_utf8.len() < MAX_NOT_UTF8 {
+                    not_utf8.push(text.len());
+                }
+                text.push(char::REPLACEMENT_CHARACTER);
+            }
+        }
+        let mut src = SourceFile::new(path, text);
+        // `new` may have dropped a byte-order mark in front.
+        let shift = if bytes.starts_with(BOM.as_bytes()) { BOM.len() } else { 0 };
+        src.not_utf8 = not_utf8.into_iter().map(|o| o - shift).collect();
+        src
+    }
+
+    /// A file's text. A byte-order mark in front is dropped: editors do not count it as a
+    /// column, and neither do the positions here.
     pub fn new(path: impl Into<PathBuf>, text: String) -> SourceFile {
+        let text = match text.strip_prefix(BOM) {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
             path: path.into(),
             text,
             line_starts,
+            not_utf8: vec![],
         }
     }
 
@@ -164,5 +195,24 @@ mod tests {
         assert_eq!(f.offset(Pos { line: 2, col: 4 }), 8);
         // Inside a multi-byte character: the character's own column.
         assert_eq!(f.pos(4), Pos { line: 2, col: 1 });
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_no_column_and_bytes_not_utf8_are_remembered() {
+        let f = SourceFile::new("x", "\u{feff}ab".to_string());
+        assert_eq!(f.text, "ab");
+        let f = SourceFile::from_bytes("x", b"\xef\xbb\xbfid: caf\xe9\nx: \xff\xfe\n");
+        assert_eq!(f.text, "id: caf\u{fffd}\nx: \u{fffd}\u{fffd}\n");
+        let at: Vec<Pos> = f.not_utf8.iter().map(|o| f.pos(*o)).collect();
+        assert_eq!(
+            at,
+            [
+                Pos { line: 1, col: 8 },
+                Pos { line: 2, col: 4 },
+                Pos { line: 2, col: 5 }
+            ]
+        );
+        let many = SourceFile::from_bytes("x", &[0xe9; 100]);
+        assert_eq!(many.not_utf8.len(), MAX_NOT_UTF8);
     }
 }

@@ -45,7 +45,18 @@ pub enum Background {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Text {
     pub value: String,
+    /// Where the value's first line was found in `lab.yaml`.
     pub offset: usize,
+    /// Written in double quotes, so its escapes take more room than what they make.
+    pub double_quoted: bool,
+}
+
+impl Text {
+    /// Where in `lab.yaml` byte `at` of the value was written (for a template error's
+    /// `line:col` inside a block, folded or escaped scalar).
+    pub fn source_offset(&self, file: &str, at: usize) -> usize {
+        super::yaml::source_offset(file, self.offset, &self.value, self.double_quoted, at)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
