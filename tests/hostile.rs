@@ -479,3 +479,224 @@ fn hostile_consistency_leftovers() {
     assert_eq!(counter_keys(&env), 0);
     env.lab().args(["cluster", "down"]).run().ok();
 }
+
+/// Lints `copy` in `lang`; stderr.
+fn lint_in(copy: &LabCopy, lang: &str) -> String {
+    let run = lab().args(["lint", "--lang", lang]).arg(copy.dir()).run();
+    no_panic(&run);
+    run.stderr
+}
+
+#[track_caller]
+fn said_at(stderr: &str, copy: &LabCopy, file: &str, (line, col): (usize, usize), words: &str) {
+    let at = format!("{}:{line}:{col}: ", copy.path(file).display());
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with(&at) && l.contains(words)),
+        "no “{words}” at {at}\n{stderr}"
+    );
+}
+
+/// Template errors inside block, folded, plain multi-line and escaped scalars are placed where
+/// they were written; a byte-order mark is no column; a byte that is not UTF-8 is warned about.
+#[test]
+fn hostile_lint_locations() {
+    let copy = LabCopy::of("manual-failover");
+    copy.edit(
+        "lab.yaml",
+        "        - \"In another terminal, run: redis-cli --cluster check {{ node('a', 6379) }}\"",
+        "        - |\n          In another terminal, run:\n            redis-cli --cluster check {{ noda('a', 6379) }}",
+    );
+    copy.edit(
+        "lab.yaml",
+        "        - \"Ejecuta en otra terminal: redis-cli --cluster check {{ node('a', 6379) }}\"",
+        "        - >\n          Ejecuta en otra terminal:\n          redis-cli --cluster check {{ nodb('a', 6379) }}",
+    );
+    copy.edit(
+        "lab.yaml",
+        "      es:\n        - \"redis-cli -c -h {{ host('c') }} -p {{ port('c', 6380) }}\"",
+        "      es:\n        - redis-cli -c -h {{ host('c') }}\n          -p {{ nodc('c', 6380) }}",
+    );
+    copy.edit(
+        "lab.yaml",
+        "      en:\n        - \"redis-cli -c -h {{ host('c') }} -p {{ port('c', 6380) }}\"",
+        "      en:\n        - \"redis-cli\\t-c \\u00e9 -h {{ host('c') }} {{ nodd('c', 6380) }}\"",
+    );
+    let en = copy.read("en.md");
+    let first = en.lines().next().unwrap().to_string();
+    std::fs::write(
+        copy.path("en.md"),
+        format!("\u{feff}{first} {{{{ node_x() }}}}{}", &en[first.len()..]),
+    )
+    .unwrap();
+    let mut es = std::fs::read(copy.path("es.md")).unwrap();
+    let e_acute = es.windows(2).position(|w| w == "é".as_bytes()).unwrap();
+    es.splice(e_acute..e_acute + 2, [0xe9]);
+    std::fs::write(copy.path("es.md"), &es).unwrap();
+    let es_text = String::from_utf8_lossy(&es[..e_acute]).into_owned();
+    let es_at = (
+        es_text.matches('\n').count() + 1,
+        es_text.rsplit('\n').next().unwrap().chars().count() + 1,
+    );
+
+    let stderr = lint_in(&copy, "en");
+    for f in ["noda(", "nodb(", "nodc(", "nodd("] {
+        said_at(&stderr, &copy, "lab.yaml", copy.pos_of("lab.yaml", f), f);
+    }
+    // After the heading and " {{ ", and not one further for the mark.
+    let col = first.chars().count() + " {{ ".len() + 1;
+    said_at(&stderr, &copy, "en.md", (1, col), "node_x");
+    said_at(&stderr, &copy, "es.md", es_at, "not UTF-8");
+}
+
+/// Every YAML, schema and template error reads in the user's language; numbers keep their
+/// digits; a port without room for its cluster bus, and solution lines that could not run, are
+/// errors; addresses are those of the user's range.
+#[test]
+fn hostile_lint_messages() {
+    let english = [
+        "expected",
+        "invalid",
+        "budget",
+        "DuplicateKeyPolicy",
+        "mapping start",
+        "breached",
+        "template error",
+        "syntax error",
+    ];
+    let deep = format!("      - {}{}\n", "[".repeat(70), "]".repeat(70));
+    let deep = format!("checks: &initial-layout\n{deep}");
+    let shell = "      - shell: redis-cli --cluster check {{ node(\"a\", 6379) }}\n    hints:";
+    let failover = "c:6380, command: CLUSTER FAILOVER }";
+    let cases: &[(&str, &str, &str)] = &[
+        ("steps:", "steps: 5\nxsteps:", "se esperaba una lista"),
+        (
+            "  ports: [6379, 6380]",
+            "  ports: [6379, 70000]",
+            "número entero",
+        ),
+        ("checks: &initial-layout\n", &deep, "niveles de anidamiento"),
+        ("\nsteps:", "\nid: again\nsteps:", "aparece dos veces"),
+        (
+            "  ports: [6379, 6380]",
+            "  ports: [6379, 6380]\n   bad: 1",
+            "sangría",
+        ),
+        (
+            "  node-timeout: 5000",
+            "  node-timeout: 18446744073709551615",
+            "18446744073709551615 ms",
+        ),
+        (
+            "  ports: [6379, 6380]",
+            "  ports: [6379, 60000]",
+            "bus de cluster",
+        ),
+        (
+            "  ports: [6379, 6380]",
+            "  ports: [6379, 16379]",
+            "bus de cluster",
+        ),
+        (
+            failover,
+            "c:6380, command: CLUSTER FAILOVR }",
+            "no tiene el comando «CLUSTER FAILOVR»",
+        ),
+        (failover, "c:6380, command: \"\" }", "vacía"),
+        (
+            failover,
+            "c:6380, command: 'SET k \"a' }",
+            "comillas sin cerrar",
+        ),
+        (
+            shell,
+            "      - lab: cluster chek\n    hints:",
+            "no tiene el comando «chek»",
+        ),
+        (
+            shell,
+            "      - shell: echo {{ node(\"a\", 6379) \n    hints:",
+            "no está cerrada",
+        ),
+        (
+            shell,
+            "      - shell: echo {% frob %}\n    hints:",
+            "no es una instrucción",
+        ),
+    ];
+    for (from, to, says) in cases {
+        let copy = LabCopy::of("manual-failover");
+        copy.edit("lab.yaml", from, to);
+        let stderr = lint_in(&copy, "es");
+        let first = stderr.lines().next().unwrap_or("");
+        assert!(first.contains(says), "{to:?}: {stderr}");
+        for word in english {
+            assert!(!first.contains(word), "{to:?}: English “{word}”: {first}");
+        }
+    }
+
+    // Addresses of the user's range, not the default one.
+    let copy = LabCopy::of("manual-failover");
+    copy.edit(
+        "lab.yaml",
+        "c:6380, command: CLUSTER FAILOVER }",
+        "c:6380, command: 'CLUSTER \"{{ node(\"b\", 6379) }}' }",
+    );
+    let run = lab()
+        .args(["lint", "--lang", "en"])
+        .arg(copy.dir())
+        .env("LAB_BASE_IP", "127.0.111.100")
+        .run();
+    assert!(run.stderr.contains("127.0.111.101:6379"), "{}", run.stderr);
+    assert!(!run.stderr.contains("127.0.158."), "{}", run.stderr);
+}
+
+/// A refused password is said in words, not as the client library's error kind.
+#[test]
+fn hostile_wrong_password() {
+    let env = Env::new(110);
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = std::process::Command::new("redis-server")
+        .args([
+            "--port",
+            "7011",
+            "--bind",
+            "127.0.110.10",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .args(["--cluster-enabled", "yes", "--requirepass", "right"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    env.wait_for("the node", Duration::from_secs(5), || {
+        std::net::TcpStream::connect("127.0.110.10:7011").is_ok()
+    });
+    for lang in ["en", "es"] {
+        let run = env
+            .lab()
+            .args([
+                "cluster",
+                "status",
+                "--lang",
+                lang,
+                "--nodes",
+                "127.0.110.10:7011",
+            ])
+            .env("REDISCLI_AUTH", "wrong")
+            .run();
+        no_panic(&run);
+        let said = format!("{}{}", run.stdout, run.stderr);
+        assert!(!said.contains("AuthenticationFailed"), "{said}");
+        assert!(
+            said.contains("password was refused") || said.contains("contraseña ha sido rechazada"),
+            "{said}"
+        );
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

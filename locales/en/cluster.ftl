@@ -7,7 +7,7 @@ error-redis-server-not-runnable = { $path } could not be run as redis-server. Ch
 error-redis-server-too-old = { $path } is Redis { $version }; the labs need Redis 7 or later (Debian/Ubuntu: sudo apt install redis-server; macOS: brew install redis).
 error-addr-in-use-by = { $addr } is already in use by { $process } (pid { $pid }). Stop it, or give the cluster other addresses with --base-ip (for example --base-ip 127.0.159.100).
 error-addr-in-use = { $addr } is already in use by another program. Stop it, or give the cluster other addresses with --base-ip (for example --base-ip 127.0.159.100).
-error-no-loopback = neither 127.0.158.x nor 127.0.0.1 can be listened on here; check the loopback interface.
+error-no-loopback = neither { $base } (and the addresses after it) nor 127.0.0.1 can be listened on here; check the loopback interface.
 error-spawn = { $path } could not be started: { $reason }
 error-node-did-not-start = the node { $addr } did not come up. The end of its log:
     { $log }
@@ -86,7 +86,7 @@ cluster-reformed = Cluster for { $lab } re-formed on its running nodes in { $sec
     [one] {" "}(1 node restarted)
    *[other] {" "}({ $restarted } nodes restarted)
 }: { $summary }.
-cluster-shared-loopback = This machine cannot listen on 127.0.158.x, so the nodes share 127.0.0.1 with distinct ports from { $first }. Slides show those addresses.
+cluster-shared-loopback = This machine cannot listen on { $base } and the addresses after it, so the nodes share 127.0.0.1 with distinct ports from { $first }. Slides show those addresses.
 cluster-next = See it with `{ -lab } cluster status`, or `redis-cli --cluster check { $addr }`.
 
 role-master = master

@@ -7,7 +7,7 @@ error-redis-server-not-runnable = no se ha podido ejecutar { $path } como redis-
 error-redis-server-too-old = { $path } es Redis { $version }; los laboratorios necesitan Redis 7 o posterior (Debian/Ubuntu: sudo apt install redis-server; macOS: brew install redis).
 error-addr-in-use-by = { $addr } ya está en uso por { $process } (pid { $pid }). Detenlo, o da al cluster otras direcciones con --base-ip (por ejemplo --base-ip 127.0.159.100).
 error-addr-in-use = { $addr } ya está en uso por otro programa. Detenlo, o da al cluster otras direcciones con --base-ip (por ejemplo --base-ip 127.0.159.100).
-error-no-loopback = aquí no se puede escuchar ni en 127.0.158.x ni en 127.0.0.1; revisa la interfaz de loopback.
+error-no-loopback = aquí no se puede escuchar ni en { $base } (y las direcciones siguientes) ni en 127.0.0.1; revisa la interfaz de loopback.
 error-spawn = no se ha podido arrancar { $path }: { $reason }
 error-node-did-not-start = el nodo { $addr } no ha arrancado. El final de su log:
     { $log }
@@ -86,7 +86,7 @@ cluster-reformed = Cluster para { $lab } formado de nuevo sobre sus nodos en mar
     [one] {" "}(1 nodo rearrancado)
    *[other] {" "}({ $restarted } nodos rearrancados)
 }: { $summary }.
-cluster-shared-loopback = Esta máquina no puede escuchar en 127.0.158.x, así que los nodos comparten 127.0.0.1 con puertos distintos a partir de { $first }. Las diapositivas muestran esas direcciones.
+cluster-shared-loopback = Esta máquina no puede escuchar en { $base } y las direcciones siguientes, así que los nodos comparten 127.0.0.1 con puertos distintos a partir de { $first }. Las diapositivas muestran esas direcciones.
 cluster-next = Míralo con `{ -lab } cluster status`, o con `redis-cli --cluster check { $addr }`.
 
 role-master = maestro

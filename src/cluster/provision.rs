@@ -441,7 +441,10 @@ fn local_layout(
     }
     let layout = Layout::shared_loopback(topo, shared_port);
     if !check(&layout)? {
-        return Err(Error::Environment(msg!("error-no-loopback")));
+        return Err(Error::Environment(msg!(
+            "error-no-loopback",
+            base = base_ip.to_string()
+        )));
     }
     Ok((layout, true))
 }

@@ -81,7 +81,8 @@ async fn up(config: &Config, args: &UpArgs) -> Result<()> {
                     style("!").yellow().bold(),
                     t!(
                         "cluster-shared-loopback",
-                        first = cluster.members[0].target.addr.to_string()
+                        first = cluster.members[0].target.addr.to_string(),
+                        base = config.base_ip.to_string()
                     )
                 );
             }

@@ -8,7 +8,7 @@ use crate::cluster::statedir::{Backend, ClusterRecord, RecordNode};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::lab::Lab;
-use crate::lab::lint::lint;
+use crate::lab::lint::lint_with;
 use crate::{msg, t};
 use console::style;
 
@@ -23,11 +23,52 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         .map_err(|e| Error::io("tokio", e))
 }
 
+/// Lint, addresses rendered for the user's local range and `lab` solution lines judged by this
+/// binary's own argument parser.
+pub fn lint_lab(config: &Config, lab: &Lab) -> Vec<crate::lab::source::Diagnostic> {
+    lint_with(lab, config.base_ip, &lab_line)
+}
+
+/// Whether `lab <words>` is a command this `lab` would run (its help and version included).
+fn lab_line(words: &[String]) -> Result<(), crate::i18n::Msg> {
+    use clap::Parser;
+    use clap::error::{ContextKind, ErrorKind};
+    let Err(e) = crate::cli::Cli::try_parse_from(
+        std::iter::once("lab").chain(words.iter().map(String::as_str)),
+    ) else {
+        return Ok(());
+    };
+    let context = |kind| e.get(kind).map(|v| v.to_string()).unwrap_or_default();
+    Err(match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return Ok(()),
+        ErrorKind::InvalidSubcommand => msg!(
+            "lint-lab-line-command",
+            name = context(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            msg!("lint-lab-line-incomplete")
+        }
+        ErrorKind::UnknownArgument => msg!(
+            "lint-lab-line-argument",
+            name = context(ContextKind::InvalidArg)
+        ),
+        ErrorKind::MissingRequiredArgument => msg!("lint-lab-line-incomplete"),
+        _ => msg!(
+            "lint-lab-line-value",
+            name = context(ContextKind::InvalidArg),
+            value = context(ContextKind::InvalidValue)
+        ),
+    })
+}
+
 /// A lab that can run: it has a manifest and lint finds no errors in it.
 pub fn runnable_lab(config: &Config, id: &str) -> Result<Lab> {
     let lab = config.catalog.load(id)?;
     lab.runnable()?;
-    let errors = lint(&lab).iter().filter(|d| d.is_error()).count();
+    let errors = lint_lab(config, &lab)
+        .iter()
+        .filter(|d| d.is_error())
+        .count();
     if errors > 0 {
         return Err(Error::Usage(msg!(
             "error-lab-has-errors",

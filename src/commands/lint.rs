@@ -7,7 +7,6 @@ use console::style;
 use crate::cli::LintArgs;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::lab::lint::lint;
 use crate::lab::source::{Diagnostic, Severity};
 use crate::{msg, t};
 
@@ -62,7 +61,7 @@ pub fn run(config: &Config, args: &LintArgs) -> Result<()> {
     }
     for target in &targets {
         let lab = config.catalog.load(target)?;
-        let diags = lint(&lab);
+        let diags = super::common::lint_lab(config, &lab);
         for d in &diags {
             print_diagnostic(d);
         }

@@ -5,21 +5,38 @@
 //! order), templates are rendered with strict undefined, and text that looks double-encoded is
 //! pointed out.
 
+use std::net::Ipv4Addr;
+
 use super::Lab;
 use super::encoding::find_mojibake;
 use super::manifest::Manifest;
 use super::slides::Deck;
+use super::solution::{Solution, words};
 use super::source::{Diagnostic, Pos, SourceFile};
 use super::template::Renderer;
 use crate::i18n::Lang;
+use crate::model::commands::{self, Unknown};
 use crate::model::topology::{DEFAULT_LOCAL_BASE, Layout};
 use crate::msg;
 use crate::verify::Simulation;
 
-/// Every finding, sorted by file and position.
+/// How a `lab` solution line is judged: the words after `lab`, and why they are not a
+/// command `lab` would run. The edge passes its argument parser, which lab/ does not know.
+pub type LabLine<'a> = &'a dyn Fn(&[String]) -> Result<(), crate::i18n::Msg>;
+
+/// Every finding, sorted by file and position (`lab` solution lines only split, not parsed;
+/// addresses those of the default local range).
 pub fn lint(lab: &Lab) -> Vec<Diagnostic> {
+    lint_with(lab, DEFAULT_LOCAL_BASE, &|_| Ok(()))
+}
+
+/// Every finding, templates rendered for the local range from `base` (the one the user's
+/// cluster uses, so messages show its addresses) and `lab` solution lines judged by
+/// `lab_line`.
+pub fn lint_with(lab: &Lab, base: Ipv4Addr, lab_line: LabLine) -> Vec<Diagnostic> {
     let mut out = lab.diagnostics.clone();
-    let renderer = lab.renderer(&Layout::local(&lab.topology(), DEFAULT_LOCAL_BASE));
+    let layout = Layout::local(&lab.topology(), base);
+    let renderer = lab.renderer(&layout);
     if let Some(src) = &lab.manifest_src {
         mojibake(src, &mut out);
     }
@@ -46,14 +63,64 @@ pub fn lint(lab: &Lab) -> Vec<Diagnostic> {
     }
     if let (Some(m), Some(src)) = (&lab.manifest, &lab.manifest_src) {
         manifest_texts(m, src, &renderer, &lab.languages(), &mut out);
+        let lines = m
+            .steps
+            .iter()
+            .flat_map(|s| &s.solution)
+            .chain(m.exercise.iter().flat_map(|e| &e.solution));
+        for (how, text) in lines {
+            solution_line(how, text, src, &renderer, lab_line, &mut out);
+        }
         if let Some(ex) = &m.exercise {
-            exercise(m, ex, src, &renderer, &lab.languages(), &mut out);
+            exercise(m, ex, src, &renderer, &layout, &lab.languages(), &mut out);
         }
     }
 
     out.sort_by(|a, b| (&a.path, a.pos).cmp(&(&b.path, b.pos)));
     out.dedup();
     out
+}
+
+/// A solution line that would fail before it reached a node: empty, unbalanced quotes, a
+/// Redis command Redis does not have, a `lab` line `lab` would refuse. (Its templates were
+/// checked with the other texts; one that does not render is not judged again here.)
+fn solution_line(
+    how: &Solution<crate::model::node::NodeRef>,
+    text: &super::step::Text,
+    src: &SourceFile,
+    renderer: &Renderer,
+    lab_line: LabLine,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Ok(rendered) = renderer.render(&text.value) else {
+        return;
+    };
+    let at = src.pos(text.source_offset(&src.text, 0));
+    let mut error = |m| out.push(Diagnostic::error(&src.path, at, m));
+    let words = match words(&rendered) {
+        Ok(w) if w.is_empty() => return error(msg!("lint-solution-empty", kind = how.kind())),
+        Ok(w) => w,
+        Err(_) => {
+            return error(msg!("lint-solution-quotes", line = rendered.as_str()));
+        }
+    };
+    match how {
+        Solution::RedisCli { .. } => match commands::check(&words) {
+            Some(Unknown::Command(c)) => error(msg!("lint-solution-unknown-command", command = c)),
+            Some(Unknown::Subcommand(c, sub)) => error(msg!(
+                "lint-solution-unknown-subcommand",
+                command = c,
+                sub = sub
+            )),
+            None => {}
+        },
+        Solution::Lab(_) => {
+            if let Err(m) = lab_line(&words) {
+                error(msg!("lint-solution-lab", line = rendered.as_str(), why = m));
+            }
+        }
+        Solution::Shell(_) => {}
+    }
 }
 
 fn mojibake(src: &SourceFile, out: &mut Vec<Diagnostic>) {
@@ -237,6 +304,7 @@ fn exercise(
     ex: &super::exercise::Exercise,
     src: &SourceFile,
     renderer: &Renderer,
+    layout: &Layout,
     languages: &[&str],
     out: &mut Vec<Diagnostic>,
 ) {
@@ -271,12 +339,11 @@ fn exercise(
             ));
         }
     }
-    let layout = Layout::local(&m.topology, DEFAULT_LOCAL_BASE);
     let keys = m.data.as_ref().map_or(0, |d| d.count);
-    let untouched = crate::verify::simulate::simulate(&m.topology, &layout, &m.setup, keys);
+    let untouched = crate::verify::simulate::simulate(&m.topology, layout, &m.setup, keys);
     let g = crate::grade::grade(&crate::grade::Inputs {
         scheme: &ex.scheme,
-        layout: &layout,
+        layout,
         baseline: &untouched,
         now: &untouched,
         consistency: None,

@@ -313,6 +313,10 @@ impl Manifest {
     }
 }
 
+/// A node's cluster bus listens this far above its port.
+const BUS_OFFSET: u16 = 10_000;
+const MAX_CLUSTER_PORT: u16 = u16::MAX - BUS_OFFSET;
+
 fn validate_topology(raw: &RawTopology, cx: &mut Ctx) -> Option<Topology> {
     let mut ok = true;
     let mut hosts = vec![];
@@ -332,8 +336,31 @@ fn validate_topology(raw: &RawTopology, cx: &mut Ctx) -> Option<Topology> {
         if p.value == 0 || ports.contains(&p.value) {
             cx.error(p, msg!("lint-bad-port", value = p.value));
             ok = false;
+        } else if p.value > MAX_CLUSTER_PORT {
+            // Each node also listens on its cluster bus, port + 10000 (`cluster-port` unset).
+            cx.error(
+                p,
+                msg!("lint-port-no-bus", value = p.value, max = MAX_CLUSTER_PORT),
+            );
+            ok = false;
         } else {
             ports.push(p.value);
+        }
+    }
+    for p in &raw.ports {
+        if ports.contains(&p.value)
+            && ports.contains(&p.value.saturating_sub(BUS_OFFSET))
+            && p.value > BUS_OFFSET
+        {
+            cx.error(
+                p,
+                msg!(
+                    "lint-port-is-bus",
+                    value = p.value,
+                    of = p.value - BUS_OFFSET
+                ),
+            );
+            ok = false;
         }
     }
     if hosts.is_empty() || ports.is_empty() {

@@ -11,6 +11,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Msg;
+use crate::msg;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Solution<N> {
@@ -58,9 +61,68 @@ impl<N> Solution<N> {
     }
 }
 
+/// Splits a solution line into words as `sh` would for a simple command: spaces separate,
+/// quotes group, a backslash outside single quotes takes the next character as it is.
+pub fn words(line: &str) -> Result<Vec<String>, Msg> {
+    let mut out = vec![];
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('"'), '\\') => cur.extend(chars.next()),
+            (None, '\\') => {
+                cur.extend(chars.next());
+                in_word = true;
+            }
+            (Some(_), c) => cur.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                cur.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if quote.is_some() {
+        return Err(msg!("solution-unbalanced-quotes", line = line));
+    }
+    if in_word {
+        out.push(cur);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_split_like_a_shell() {
+        assert_eq!(words("cluster check").unwrap(), vec!["cluster", "check"]);
+        assert_eq!(
+            words("SET k \"a b\"  'c d'").unwrap(),
+            vec!["SET", "k", "a b", "c d"]
+        );
+        assert_eq!(
+            words("SET k \"say \\\"hi\\\"\"").unwrap(),
+            vec!["SET", "k", "say \"hi\""]
+        );
+        assert_eq!(words("SET k ''").unwrap(), vec!["SET", "k", ""]);
+        assert!(words("SET k \"open").is_err());
+        assert!(words("   ").unwrap().is_empty());
+        assert_eq!(words("echo \\\"hi").unwrap(), vec!["echo", "\"hi"]);
+    }
 
     #[test]
     fn the_three_kinds_read() {

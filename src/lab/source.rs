@@ -58,7 +58,11 @@ impl SourceFile {
         }
         let mut src = SourceFile::new(path, text);
         // `new` may have dropped a byte-order mark in front.
-        let shift = if bytes.starts_with(BOM.as_bytes()) { BOM.len() } else { 0 };
+        let shift = if bytes.starts_with(BOM.as_bytes()) {
+            BOM.len()
+        } else {
+            0
+        };
         src.not_utf8 = not_utf8.into_iter().map(|o| o - shift).collect();
         src
     }

@@ -190,21 +190,31 @@ impl Renderer {
                 })
                 .unwrap_or(0)
                 .min(text.len());
-            // Strict undefined errors carry no detail; the source span names the culprit.
-            let detail = match e.detail() {
-                Some(d) if !d.is_empty() => d.to_string(),
-                _ => e
-                    .range()
-                    .and_then(|r| text.get(r))
-                    .map(str::to_string)
-                    .unwrap_or_default(),
+            // The source span names the culprit in the author's own words; minijinja's detail
+            // is English, so it is shown only where nothing better is known.
+            let culprit = e
+                .range()
+                .and_then(|r| text.get(r))
+                .map(str::to_string)
+                .unwrap_or_default();
+            let detail = e.detail().unwrap_or_default().to_string();
+            let named = if culprit.is_empty() {
+                detail.clone()
+            } else {
+                culprit
             };
 
             let msg = decode(&detail).unwrap_or_else(|| match e.kind() {
-                ErrorKind::SyntaxError => msg!("template-syntax", detail = detail),
-                ErrorKind::UndefinedError => msg!("template-undefined", detail = detail),
-                ErrorKind::UnknownFunction => msg!("template-unknown-function", detail = detail),
+                ErrorKind::SyntaxError => syntax(&detail),
+                ErrorKind::UndefinedError => msg!("template-undefined", detail = named),
+                ErrorKind::UnknownFunction => msg!("template-unknown-function", detail = named),
                 ErrorKind::OutOfFuel => msg!("template-too-long", steps = FUEL),
+                ErrorKind::MissingArgument | ErrorKind::TooManyArguments => {
+                    msg!("template-arguments", detail = named)
+                }
+                ErrorKind::InvalidOperation if !named.is_empty() => {
+                    msg!("template-invalid", detail = named)
+                }
                 _ => msg!("template-error", detail = e.to_string()),
             });
             TemplateError { offset, msg }
@@ -216,6 +226,21 @@ impl Renderer {
             });
         }
         Ok(out)
+    }
+}
+
+/// A syntax error in our words where minijinja's phrasing is known.
+fn syntax(detail: &str) -> crate::i18n::Msg {
+    if detail.contains("unexpected end of input") {
+        msg!("template-syntax-unclosed")
+    } else if detail.contains("expected end of variable block") {
+        msg!("template-syntax-variable")
+    } else if detail.contains("expected end of block") {
+        msg!("template-syntax-block")
+    } else if let Some(name) = detail.strip_prefix("unknown statement ") {
+        msg!("template-syntax-statement", name = name.trim())
+    } else {
+        msg!("template-syntax", detail = detail)
     }
 }
 

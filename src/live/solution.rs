@@ -14,7 +14,7 @@ use super::session::Session;
 use crate::cluster::command::{self, Purpose};
 use crate::engine::{Line, Run};
 use crate::i18n::Msg;
-use crate::lab::solution::Solution;
+use crate::lab::solution::{Solution, words};
 use crate::msg;
 
 /// What the child `lab` and shell commands need to find the same cluster.
@@ -28,43 +28,6 @@ pub struct Env {
 
 /// How long one line may take (a `--cluster reshard` of hundreds of slots included).
 const LINE_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// Splits a command line into words: spaces separate, quotes group.
-pub fn words(line: &str) -> Result<Vec<String>, Msg> {
-    let mut out = vec![];
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut in_word = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some('"'), '\\') => cur.extend(chars.next()),
-            (Some(_), c) => cur.push(c),
-            (None, '"' | '\'') => {
-                quote = Some(c);
-                in_word = true;
-            }
-            (None, c) if c.is_whitespace() => {
-                if in_word {
-                    out.push(std::mem::take(&mut cur));
-                    in_word = false;
-                }
-            }
-            (None, c) => {
-                cur.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if quote.is_some() {
-        return Err(msg!("solution-unbalanced-quotes", line = line));
-    }
-    if in_word {
-        out.push(cur);
-    }
-    Ok(out)
-}
 
 /// Runs one solution line (its templates already filled in); its output, or why it failed.
 pub async fn run(session: &Session, line: &Line, run: Run, env: &Env) -> Result<String, Msg> {
@@ -171,20 +134,4 @@ async fn child(mut cmd: tokio::process::Command, text: &str, env: &Env) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn words_split_like_a_shell() {
-        assert_eq!(words("cluster check").unwrap(), vec!["cluster", "check"]);
-        assert_eq!(
-            words("SET k \"a b\"  'c d'").unwrap(),
-            vec!["SET", "k", "a b", "c d"]
-        );
-        assert_eq!(
-            words("SET k \"say \\\"hi\\\"\"").unwrap(),
-            vec!["SET", "k", "say \"hi\""]
-        );
-        assert_eq!(words("SET k ''").unwrap(), vec!["SET", "k", ""]);
-        assert!(words("SET k \"open").is_err());
-        assert!(words("   ").unwrap().is_empty());
-    }
 }

@@ -3,6 +3,7 @@
 //! set-up states. Every layer speaks these types; this module imports none of them.
 
 pub mod addr;
+pub mod commands;
 pub mod consistency;
 pub mod dataset;
 pub mod health;

@@ -1,0 +1,91 @@
+//! The commands Redis 7 knows, by name, so lint can tell a typo (`CLUSTER FAILOVR`) in a
+//! solution from a command before any cluster runs it. Names only: what each takes is for the
+//! server to say when `lab test` sends it.
+
+/// Every top-level command of Redis 7.0–7.4 (modules' commands excepted).
+const COMMANDS: &str = "
+    ACL APPEND ASKING AUTH BGREWRITEAOF BGSAVE BITCOUNT BITFIELD BITFIELD_RO BITOP BITPOS
+    BLMOVE BLMPOP BLPOP BRPOP BRPOPLPUSH BZMPOP BZPOPMAX BZPOPMIN CLIENT CLUSTER COMMAND CONFIG
+    COPY DBSIZE DEBUG DECR DECRBY DEL DISCARD DUMP ECHO EVAL EVALSHA EVALSHA_RO EVAL_RO EXEC
+    EXISTS EXPIRE EXPIREAT EXPIRETIME FAILOVER FCALL FCALL_RO FLUSHALL FLUSHDB FUNCTION GEOADD
+    GEODIST GEOHASH GEOPOS GEORADIUS GEORADIUSBYMEMBER GEORADIUSBYMEMBER_RO GEORADIUS_RO
+    GEOSEARCH GEOSEARCHSTORE GET GETBIT GETDEL GETEX GETRANGE GETSET HDEL HELLO HEXISTS HEXPIRE
+    HEXPIREAT HEXPIRETIME HGET HGETALL HINCRBY HINCRBYFLOAT HKEYS HLEN HMGET HMSET HPERSIST
+    HPEXPIRE HPEXPIREAT HPEXPIRETIME HPTTL HRANDFIELD HSCAN HSET HSETNX HSTRLEN HTTL HVALS INCR
+    INCRBY INCRBYFLOAT INFO KEYS LASTSAVE LATENCY LCS LINDEX LINSERT LLEN LMOVE LMPOP LOLWUT
+    LPOP LPOS LPUSH LPUSHX LRANGE LREM LSET LTRIM MEMORY MGET MIGRATE MODULE MONITOR MOVE MSET
+    MSETNX MULTI OBJECT PERSIST PEXPIRE PEXPIREAT PEXPIRETIME PFADD PFCOUNT PFDEBUG PFMERGE
+    PFSELFTEST PING PSETEX PSUBSCRIBE PSYNC PTTL PUBLISH PUBSUB PUNSUBSCRIBE QUIT RANDOMKEY
+    READONLY READWRITE RENAME RENAMENX REPLCONF REPLICAOF RESET RESTORE RESTORE-ASKING ROLE
+    RPOP RPOPLPUSH RPUSH RPUSHX SADD SAVE SCAN SCARD SCRIPT SDIFF SDIFFSTORE SELECT SENTINEL SET
+    SETBIT SETEX SETNX SETRANGE SHUTDOWN SINTER SINTERCARD SINTERSTORE SISMEMBER SLAVEOF
+    SLOWLOG SMEMBERS SMISMEMBER SMOVE SORT SORT_RO SPOP SPUBLISH SRANDMEMBER SREM SSCAN
+    SSUBSCRIBE STRLEN SUBSCRIBE SUBSTR SUNION SUNIONSTORE SUNSUBSCRIBE SWAPDB SYNC TIME TOUCH
+    TTL TYPE UNLINK UNSUBSCRIBE UNWATCH WAIT WAITAOF WATCH XACK XADD XAUTOCLAIM XCLAIM XDEL
+    XGROUP XINFO XLEN XPENDING XRANGE XREAD XREADGROUP XREVRANGE XSETID XTRIM ZADD ZCARD ZCOUNT
+    ZDIFF ZDIFFSTORE ZINCRBY ZINTER ZINTERCARD ZINTERSTORE ZLEXCOUNT ZMPOP ZMSCORE ZPOPMAX
+    ZPOPMIN ZRANDMEMBER ZRANGE ZRANGEBYLEX ZRANGEBYSCORE ZRANGESTORE ZRANK ZREM ZREMRANGEBYLEX
+    ZREMRANGEBYRANK ZREMRANGEBYSCORE ZREVRANGE ZREVRANGEBYLEX ZREVRANGEBYSCORE ZREVRANK ZSCAN
+    ZSCORE ZUNION ZUNIONSTORE
+";
+
+/// The subcommands of CLUSTER, the course's module 6.
+const CLUSTER: &str = "
+    ADDSLOTS ADDSLOTSRANGE BUMPEPOCH COUNT-FAILURE-REPORTS COUNTKEYSINSLOT DELSLOTS
+    DELSLOTSRANGE FAILOVER FLUSHSLOTS FORGET GETKEYSINSLOT HELP INFO KEYSLOT LINKS MEET MYID
+    MYSHARDID NODES REPLICAS REPLICATE RESET SAVECONFIG SET-CONFIG-EPOCH SETSLOT SHARDS SLAVES
+    SLOTS
+";
+
+/// What is wrong with the name of the command `words` spell, if anything.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Unknown {
+    Command(String),
+    Subcommand(String, String),
+}
+
+pub fn check(words: &[String]) -> Option<Unknown> {
+    let first = words.first()?.to_ascii_uppercase();
+    let known = |list: &str, w: &str| list.split_whitespace().any(|c| c == w);
+    if !known(COMMANDS, &first) {
+        return Some(Unknown::Command(words[0].clone()));
+    }
+    if first == "CLUSTER"
+        && let Some(sub) = words.get(1)
+        && !known(CLUSTER, &sub.to_ascii_uppercase())
+    {
+        return Some(Unknown::Subcommand(words[0].clone(), sub.clone()));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn commands_of_the_course_are_known_and_typos_are_not() {
+        for ok in [
+            "CLUSTER FAILOVER",
+            "cluster failover takeover",
+            "CLUSTER NODES",
+            "get k",
+            "CONFIG SET x y",
+            "REPLICAOF no one",
+            "SENTINEL get-master-addr-by-name m",
+            "CLUSTER",
+        ] {
+            assert_eq!(check(&w(ok)), None, "{ok}");
+        }
+        assert_eq!(
+            check(&w("CLUSTER FAILOVR")),
+            Some(Unknown::Subcommand("CLUSTER".into(), "FAILOVR".into()))
+        );
+        assert_eq!(check(&w("GETT k")), Some(Unknown::Command("GETT".into())));
+        assert_eq!(check(&[]), None);
+    }
+}
