@@ -79,9 +79,27 @@ impl Store {
         self.dir.join(format!("{}.{ext}", self.lab))
     }
 
-    /// The saved progress, if any and if it still fits the lab.
+    /// The saved progress, if any and if it still fits the lab. A file that cannot be read as
+    /// progress (damaged by hand or by a disk) is moved aside, kept for whoever wants to look,
+    /// and said so: the lab starts over rather than refusing every command until it is deleted.
     pub fn load(&self, m: &Manifest) -> Result<Option<Progress>> {
-        let p: Option<Progress> = fsutil::read_json(&self.path())?;
+        let path = self.path();
+        let p: Option<Progress> = match fsutil::read_json(&path) {
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::InvalidData => {
+                let aside = self.file(&format!("json.damaged-{}", now_ms()));
+                std::fs::rename(&path, &aside).map_err(|e| Error::io(&path, e))?;
+                crate::errln!(
+                    "{}",
+                    crate::t!(
+                        "progress-damaged",
+                        path = path.display().to_string(),
+                        aside = aside.display().to_string()
+                    )
+                );
+                None
+            }
+            other => other?,
+        };
         Ok(p.filter(|p| p.fits(m)))
     }
 

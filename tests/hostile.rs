@@ -700,3 +700,52 @@ fn hostile_wrong_password() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// Progress that cannot be read is moved aside and said so, and the lab starts over, instead
+/// of every command failing on it until it is deleted by hand.
+#[test]
+fn hostile_damaged_progress() {
+    let env = Env::new(111);
+    let dir = env.state.path().join("progress");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("manual-failover.json"), b"\xff{garbage").unwrap();
+    let run = env
+        .lab()
+        .args(["hint", "manual-failover", "--lang", "en"])
+        .run();
+    no_panic(&run);
+    assert!(run.stderr.contains("could not be read"), "{}", run.stderr);
+    let kept: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        kept.iter()
+            .any(|f| f.starts_with("manual-failover.json.damaged-")),
+        "{kept:?}"
+    );
+    let again = env
+        .lab()
+        .args(["hint", "manual-failover", "--lang", "en"])
+        .run();
+    assert!(
+        !again.stderr.contains("could not be read"),
+        "{}",
+        again.stderr
+    );
+}
+
+/// A lab id that climbs out of the catalogue, or a manifest whose id would name a file
+/// elsewhere, is refused.
+#[test]
+fn hostile_lab_ids() {
+    let env = Env::new(111);
+    let run = env.lab().args(["start", "../../../../etc"]).run();
+    no_panic(&run);
+    assert_eq!(run.code, Some(2));
+    let copy = LabCopy::of("manual-failover");
+    copy.edit("lab.yaml", "id: manual-failover", "id: ../../evil");
+    let run = lab().args(["lint", "--lang", "en"]).arg(copy.dir()).run();
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.contains("not a valid lab id"), "{}", run.stderr);
+}

@@ -23,6 +23,7 @@ test-not-within = its checks did not pass within { $seconds } s of the solution:
 start-resuming = Resuming at step “{ $step }”.
 start-resuming-exercise = Resuming the exercise where you left it (`{ -lab } grade` grades the cluster as it is).
 start-saved = Progress saved; `{ -lab } start { $lab }` resumes here. The cluster keeps running (`{ -lab } stop` stops it).
+progress-damaged = warning: the saved progress in { $path } could not be read; it was moved to { $aside } and the lab starts over.
 start-saved-exercise = Progress saved; `{ -lab } start { $lab }` resumes here, and `{ -lab } grade { $lab }` grades the cluster as it is. The cluster keeps running (`{ -lab } stop` stops it).
 start-step = Step { $n }/{ $total }: { $title } ({ $kind })
 start-waiting-cluster = Waiting for the cluster; the checks begin as soon as it is ready.

@@ -23,6 +23,7 @@ test-not-within = sus comprobaciones no se han cumplido en { $seconds } s tras l
 start-resuming = Se continúa en el paso «{ $step }».
 start-resuming-exercise = Se continúa el ejercicio donde lo dejaste (`{ -lab } grade` califica el cluster tal como está).
 start-saved = Progreso guardado; `{ -lab } start { $lab }` continúa aquí. El cluster sigue en marcha (`{ -lab } stop` lo detiene).
+progress-damaged = aviso: el progreso guardado en { $path } no se pudo leer; se ha movido a { $aside } y el laboratorio empieza de nuevo.
 start-saved-exercise = Progreso guardado; `{ -lab } start { $lab }` continúa aquí, y `{ -lab } grade { $lab }` califica el cluster tal como está. El cluster sigue en marcha (`{ -lab } stop` lo detiene).
 start-step = Paso { $n }/{ $total }: { $title } ({ $kind })
 start-waiting-cluster = Esperando al cluster; las comprobaciones empiezan en cuanto esté listo.
