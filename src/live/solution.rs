@@ -130,8 +130,3 @@ async fn child(mut cmd: tokio::process::Command, text: &str, env: &Env) -> Resul
         Err(msg!("solution-failed", line = text, reason = reason))
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-}
