@@ -657,7 +657,7 @@ fn hostile_lint_messages() {
 fn hostile_wrong_password() {
     let env = Env::new(110);
     let dir = tempfile::tempdir().unwrap();
-    let mut server = std::process::Command::new("redis-server")
+    let server = std::process::Command::new("redis-server")
         .args([
             "--port",
             "7011",
@@ -673,6 +673,8 @@ fn hostile_wrong_password() {
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
+    // Stopped however the test ends.
+    let _server = KillOnDrop(server);
     env.wait_for("the node", Duration::from_secs(5), || {
         std::net::TcpStream::connect("127.0.110.10:7011").is_ok()
     });
@@ -697,8 +699,15 @@ fn hostile_wrong_password() {
             "{said}"
         );
     }
-    server.kill().unwrap();
-    server.wait().unwrap();
+}
+
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// Progress that cannot be read is moved aside and said so, and the lab starts over, instead
