@@ -7,12 +7,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::cluster::Env;
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::Pid;
-
-fn signal(pid: u32, s: Signal) {
-    kill(Pid::from_raw(pid as i32), s).unwrap();
-}
+use common::cluster::signal;
+use nix::sys::signal::Signal;
 
 #[test]
 fn up_check_reuse_and_down() {
@@ -174,14 +170,6 @@ fn down_removes_the_nodes_of_a_killed_runner() {
     assert!(env.running().is_empty());
 }
 
-/// Nodes anywhere under the state directory: the lab's cluster and private ones.
-fn all_nodes(env: &Env) -> Vec<u32> {
-    lab::cluster::process::nodes_under(env.state.path())
-        .into_iter()
-        .map(|(pid, _)| pid)
-        .collect()
-}
-
 #[test]
 fn lab_test_stops_its_cluster_when_interrupted_and_down_sweeps_a_killed_one() {
     let env = Env::new(26);
@@ -205,7 +193,7 @@ fn lab_test_stops_its_cluster_when_interrupted_and_down_sweeps_a_killed_one() {
     signal(child.id(), Signal::SIGINT);
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130));
-    assert!(all_nodes(&env).is_empty(), "orphans: {:?}", all_nodes(&env));
+    assert!(env.all_nodes().is_empty(), "orphans: {:?}", env.all_nodes());
     assert!(
         !env.state
             .path()
@@ -218,11 +206,11 @@ fn lab_test_stops_its_cluster_when_interrupted_and_down_sweeps_a_killed_one() {
     // kill -9 leaves them; the next `cluster down` on this state directory stops them.
     let mut child = env.lab().args(["test", "automatic-failover"]).spawn();
     env.wait_for("the test's nodes", Duration::from_secs(20), || {
-        all_nodes(&env).len() == 6
+        env.all_nodes().len() == 6
     });
     signal(child.id(), Signal::SIGKILL);
     let _ = child.wait();
-    assert_eq!(all_nodes(&env).len(), 6);
+    assert_eq!(env.all_nodes().len(), 6);
     let down = env.lab().args(["cluster", "down", "--lang", "en"]).run();
     down.ok();
     assert!(
@@ -231,7 +219,7 @@ fn lab_test_stops_its_cluster_when_interrupted_and_down_sweeps_a_killed_one() {
         "{}",
         down.stdout
     );
-    assert!(all_nodes(&env).is_empty());
+    assert!(env.all_nodes().is_empty());
 }
 
 #[test]

@@ -9,7 +9,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::cluster::Env;
+use common::cluster::{Env, NODES};
 use lab::cluster::conn::{Target, connect};
 use lab::cluster::parse::cluster_nodes;
 use lab::consistency::{self, Options, Report};
@@ -17,15 +17,6 @@ use lab::model::slots::key_slot;
 use lab::model::state::NodeLine;
 use redis::aio::MultiplexedConnection;
 use redis::{Value, cmd};
-
-const NODES: [(char, u16); 6] = [
-    ('a', 6379),
-    ('b', 6379),
-    ('c', 6379),
-    ('a', 6380),
-    ('b', 6380),
-    ('c', 6380),
-];
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()

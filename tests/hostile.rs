@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use common::cluster::Env;
+use common::cluster::{Env, signal};
 use common::{LabCopy, lab};
 
 /// Never a panic: Rust's message, or a signal's exit.
@@ -282,10 +282,6 @@ fn hostile_template_that_never_ends() {
     }
 }
 
-fn sig(pid: u32, s: nix::sys::signal::Signal) {
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), s).unwrap();
-}
-
 /// A node binary of another name is still known by what was recorded about its processes:
 /// `down` stops them, an interrupted `up` stops them, and a process that merely sits in a node
 /// directory is left alone.
@@ -339,7 +335,7 @@ fn hostile_node_binary_of_another_name() {
     env.wait_for("nodes to start", Duration::from_secs(10), || {
         env.processes().len() == 6
     });
-    sig(child.id(), nix::sys::signal::Signal::SIGTERM);
+    signal(child.id(), nix::sys::signal::Signal::SIGTERM);
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(143));
     assert!(env.processes().is_empty(), "orphans: {:?}", env.processes());
@@ -389,14 +385,6 @@ fn hostile_damaged_cluster_record() {
     assert!(env.processes().is_empty());
 }
 
-/// Nodes anywhere under the state directory: the lab's cluster and private ones.
-fn all_nodes(env: &Env) -> Vec<u32> {
-    lab::cluster::process::nodes_under(env.state.path())
-        .into_iter()
-        .map(|(pid, _)| pid)
-        .collect()
-}
-
 /// A closed terminal (SIGHUP) stops `up`, `lab test` and `lab bench` as SIGTERM does: exit
 /// 129, every node they started stopped, no private directory left.
 #[test]
@@ -409,10 +397,10 @@ fn hostile_sighup() {
     ] {
         let child = env.lab().args(args).spawn();
         env.wait_for("nodes to start", Duration::from_secs(20), || {
-            all_nodes(&env).len() == 6
+            env.all_nodes().len() == 6
         });
         std::thread::sleep(Duration::from_millis(200));
-        sig(child.id(), nix::sys::signal::Signal::SIGHUP);
+        signal(child.id(), nix::sys::signal::Signal::SIGHUP);
         let out = child.wait_with_output().unwrap();
         assert_eq!(
             out.status.code(),
@@ -421,9 +409,9 @@ fn hostile_sighup() {
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(
-            all_nodes(&env).is_empty(),
+            env.all_nodes().is_empty(),
             "{args:?} left {:?}",
-            all_nodes(&env)
+            env.all_nodes()
         );
         let private = env.state.path().join("private");
         assert!(
@@ -435,23 +423,16 @@ fn hostile_sighup() {
 
 /// Keys of every run on the cluster's masters.
 fn counter_keys(env: &Env) -> usize {
-    [
-        ('a', 6379),
-        ('b', 6379),
-        ('c', 6379),
-        ('a', 6380),
-        ('b', 6380),
-        ('c', 6380),
-    ]
-    .iter()
-    .filter(|(h, p)| env.redis_cli(*h, *p, &["ROLE"]).starts_with("master"))
-    .map(|(h, p)| {
-        env.redis_cli(*h, *p, &["--scan", "--pattern", "lc:*"])
-            .lines()
-            .filter(|l| !l.is_empty())
-            .count()
-    })
-    .sum()
+    common::cluster::NODES
+        .iter()
+        .filter(|(h, p)| env.redis_cli(*h, *p, &["ROLE"]).starts_with("master"))
+        .map(|(h, p)| {
+            env.redis_cli(*h, *p, &["--scan", "--pattern", "lc:*"])
+                .lines()
+                .filter(|l| !l.is_empty())
+                .count()
+        })
+        .sum()
 }
 
 /// A consistency run killed with SIGKILL leaves its keys; the next run removes them however
@@ -464,7 +445,7 @@ fn hostile_consistency_leftovers() {
     env.wait_for("the run's keys", Duration::from_secs(20), || {
         counter_keys(&env) >= 16_384
     });
-    sig(killed.id(), nix::sys::signal::Signal::SIGKILL);
+    signal(killed.id(), nix::sys::signal::Signal::SIGKILL);
     let _ = killed.wait();
     let next = env
         .lab()

@@ -9,6 +9,21 @@ use std::time::{Duration, Instant};
 
 use super::{Lab, lab};
 
+/// The course's six nodes, host by host: masters on 6379, replicas on 6380.
+pub const NODES: [(char, u16); 6] = [
+    ('a', 6379),
+    ('b', 6379),
+    ('c', 6379),
+    ('a', 6380),
+    ('b', 6380),
+    ('c', 6380),
+];
+
+/// Sends `s` to `pid`.
+pub fn signal(pid: u32, s: nix::sys::signal::Signal) {
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), s).unwrap();
+}
+
 /// Loopback ranges in use, one per test, so no two tests share an address:
 /// tests/cluster.rs 11-24 and 26-29, tests/runner.rs 30-49, tests/consistency.rs 50-59,
 /// tests/shell.rs 25, tests/exercises.rs 60-69, tests/labs.rs 70-89.
@@ -48,6 +63,15 @@ impl Env {
     /// redis-server processes running in this environment's node directories.
     pub fn running(&self) -> Vec<u32> {
         lab::cluster::process::nodes_under(&self.nodes_dir())
+            .into_iter()
+            .map(|(pid, _)| pid)
+            .collect()
+    }
+
+    /// Nodes anywhere under the state directory, as `lab` knows them: the lab's cluster and
+    /// private ones of `lab test` and `lab bench`.
+    pub fn all_nodes(&self) -> Vec<u32> {
+        lab::cluster::process::nodes_under(self.state.path())
             .into_iter()
             .map(|(pid, _)| pid)
             .collect()
