@@ -26,6 +26,30 @@ fn up_check_reuse_and_down() {
     );
     assert_eq!(env.running().len(), 6);
 
+    // The snapshot holds each node's replication history and the syncs it served: a master
+    // gave its replica one full sync, and the replica follows the master's history.
+    let status = env.lab().args(["cluster", "status", "--json"]).run();
+    status.ok();
+    let state: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    let nodes = state["nodes"].as_array().unwrap();
+    let by_addr = |a: &str| {
+        nodes
+            .iter()
+            .find(|n| n["addr"].as_str() == Some(a))
+            .unwrap()
+    };
+    let master = by_addr(&env.addr('a', 6379));
+    let replica = by_addr(&env.addr('b', 6380));
+    assert!(
+        master["replication"]["syncs"]["full"].as_u64() >= Some(1),
+        "{master}"
+    );
+    assert_eq!(
+        replica["replication"]["replid"],
+        master["replication"]["replid"]
+    );
+    assert_ne!(master["replication"]["replid"], "");
+
     // Exactly the course's slot plan, as our check and redis-cli's own see it.
     let check = env.lab().args(["cluster", "check"]).run();
     check.ok();

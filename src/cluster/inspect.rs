@@ -162,8 +162,10 @@ async fn query(
         .arg("NODES")
         .cmd("CLUSTER")
         .arg("INFO")
+        // Two sections in one reply (Redis 7): the link and the syncs served.
         .cmd("INFO")
         .arg("replication")
+        .arg("stats")
         .cmd("DBSIZE")
         .cmd("CLUSTER")
         .arg("SHARDS")

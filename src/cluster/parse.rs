@@ -7,7 +7,7 @@ use redis::Value;
 
 use crate::model::addr::NodeAddr;
 use crate::model::slots::{SlotRange, SlotSet};
-use crate::model::state::{ClusterInfo, NodeLine, OpenSlot, ReplicaLink, Replication};
+use crate::model::state::{ClusterInfo, NodeLine, OpenSlot, ReplicaLink, Replication, SyncCounts};
 
 /// Parses one CLUSTER NODES line; `None` for a line that does not have the fields.
 pub fn node_line(line: &str) -> Option<NodeLine> {
@@ -131,6 +131,15 @@ pub fn replication(text: &str) -> Replication {
         },
         master_repl_offset: num("master_repl_offset"),
         replicas,
+        replid: f
+            .get("master_replid")
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default(),
+        syncs: SyncCounts {
+            full: num("sync_full").max(0) as u64,
+            partial_ok: num("sync_partial_ok").max(0) as u64,
+            partial_err: num("sync_partial_err").max(0) as u64,
+        },
     }
 }
 
@@ -280,6 +289,23 @@ e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca :0@0 handshake - 0 0 0 connected\r
         assert_eq!(r.link_up, Some(false));
         assert!(r.sync_in_progress);
         assert_eq!(r.offset, 100);
+        assert_eq!(r.syncs, SyncCounts::default());
+    }
+
+    #[test]
+    fn replication_and_stats_in_one_reply() {
+        let m = replication(
+            "# Replication\r\nrole:master\r\nmaster_replid:8c3f0e6f1b2a\r\nmaster_repl_offset:7\r\n\r\n# Stats\r\nsync_full:2\r\nsync_partial_ok:1\r\nsync_partial_err:1\r\n",
+        );
+        assert_eq!(m.replid, "8c3f0e6f1b2a");
+        assert_eq!(
+            m.syncs,
+            SyncCounts {
+                full: 2,
+                partial_ok: 1,
+                partial_err: 1
+            }
+        );
     }
 
     #[test]

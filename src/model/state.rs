@@ -100,6 +100,22 @@ pub struct Replication {
     pub offset: i64,
     pub master_repl_offset: i64,
     pub replicas: Vec<ReplicaLink>,
+    /// The replication history this node follows (`master_replid`): a full sync gives a replica
+    /// its master's, a promotion a new one.
+    #[serde(default)]
+    pub replid: String,
+    /// How the node has served replicas' syncs since it started (INFO stats).
+    #[serde(default)]
+    pub syncs: SyncCounts,
+}
+
+/// Syncs a master served, from INFO stats: full ones, and partial resyncs it accepted or
+/// refused (a refused one becomes a full sync).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SyncCounts {
+    pub full: u64,
+    pub partial_ok: u64,
+    pub partial_err: u64,
 }
 
 /// Why a node could not be reached: said to the user with what to do.
