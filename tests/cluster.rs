@@ -604,3 +604,37 @@ fn export_fills_in_the_course_vms() {
         assert_eq!(text.matches("^^^^^^").count(), 14, "{lang}: slides kept");
     }
 }
+
+/// A lab's own redis.conf directives reach its nodes, everyone's and one node's own; changed
+/// ones give new nodes rather than reusing those started with the old ones.
+#[test]
+fn a_lab_s_own_node_settings() {
+    let env = Env::new(29);
+    let copy = common::LabCopy::of("manual-failover");
+    copy.edit(
+        "lab.yaml",
+        "  node-timeout: 5000\n",
+        "  node-timeout: 5000\n  config:\n    all: { repl-backlog-size: 2mb, maxmemory-policy: allkeys-lru }\n    b:6380: { replica-priority: 0 }\n",
+    );
+    let labs = copy.dir().parent().unwrap().to_path_buf();
+    let up = || {
+        let run = env
+            .lab()
+            .env("LAB_LABS_DIR", &labs)
+            .args(["cluster", "up", "--lab", "manual-failover", "--lang", "en"])
+            .run();
+        run.ok();
+        run.stdout
+    };
+    up();
+    let get = |h, p, name| env.redis_cli(h, p, &["CONFIG", "GET", name]);
+    assert!(get('a', 6379, "repl-backlog-size").contains("2097152"));
+    assert!(get('c', 6380, "maxmemory-policy").contains("allkeys-lru"));
+    assert!(get('b', 6380, "replica-priority").ends_with("\n0\n"));
+    assert!(get('a', 6380, "replica-priority").ends_with("\n100\n"));
+
+    copy.edit("lab.yaml", "replica-priority: 0", "replica-priority: 7");
+    let again = up();
+    assert!(!again.contains("reused"), "{again}");
+    assert!(get('b', 6380, "replica-priority").ends_with("\n7\n"));
+}

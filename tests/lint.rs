@@ -202,3 +202,48 @@ fn double_encoded_text_is_a_warning_with_a_position() {
         run.stderr
     );
 }
+
+#[test]
+fn node_settings_that_would_break_isolation_are_refused_with_a_reason() {
+    let cases = [
+        (
+            "all: { bind: 0.0.0.0 }",
+            "0.0.0.0",
+            "listens only on its own loopback",
+        ),
+        ("all: { loadmodule: /tmp/x.so }", "/tmp/x.so", "load code"),
+        ("all: { dir: /etc }", "/etc", "stay in its directory"),
+        ("all: { requirepass: pw }", "pw", "passwords a lab sets"),
+        ("all: { cluster-node-timeout: 100 }", "100", "node-timeout:"),
+        ("all: { tls-port: 6390 }", "6390", "loopback"),
+        (
+            "all: { Maxmemory: 1mb }",
+            "1mb",
+            "not a redis.conf directive name",
+        ),
+        (
+            "d:6379: { maxmemory: 1mb }",
+            "1mb",
+            "neither “all” nor a node",
+        ),
+    ];
+    for (config, value, words) in cases {
+        let copy = LabCopy::of("manual-failover");
+        copy.edit(
+            "lab.yaml",
+            "  node-timeout: 5000\n",
+            &format!("  node-timeout: 5000\n  config:\n    {config}\n"),
+        );
+        let at = copy.pos_of("lab.yaml", &format!("{value} }}"));
+        assert_error_at(&copy, "lab.yaml", at, words);
+    }
+    // Settings a lab may change are fine.
+    let copy = LabCopy::of("manual-failover");
+    copy.edit(
+        "lab.yaml",
+        "  node-timeout: 5000\n",
+        "  node-timeout: 5000\n  config:\n    all: { repl-backlog-size: 1mb, appendonly: no, save: \"\" }\n    c:6380: { replica-priority: 0, cluster-allow-replica-migration: yes }\n",
+    );
+    let (code, stderr) = lint(&copy);
+    assert_eq!(code, Some(0), "{stderr}");
+}

@@ -191,6 +191,28 @@ pub async fn reset(members: &[Member], progress: &dyn Progress) -> Result<()> {
 }
 
 /// Refuses nodes that already hold data or belong to a cluster: forming would destroy them.
+/// The lab's own directives on nodes lab did not start (`--nodes`): set at run time with CONFIG
+/// SET, since their redis.conf is not ours to write. A directive a node refuses stops forming.
+pub async fn apply_config(
+    members: &[Member],
+    topo: &crate::model::topology::Topology,
+) -> Result<()> {
+    let conns = connect_all(members).await?;
+    for (m, c) in members.iter().zip(conns) {
+        let mut c = c.clone();
+        for (name, value) in topo.config_for(&m.name) {
+            redis::cmd("CONFIG")
+                .arg("SET")
+                .arg(name)
+                .arg(value)
+                .query_async::<()>(&mut c)
+                .await
+                .map_err(|e| failed(&m.target.addr, &format!("CONFIG SET {name}"), &e))?;
+        }
+    }
+    Ok(())
+}
+
 pub async fn ensure_empty(members: &[Member]) -> Result<()> {
     let conns = connect_all(members).await?;
     for (m, c) in members.iter().zip(conns) {

@@ -15,6 +15,7 @@ use super::statedir::StateDir;
 use crate::error::{Error, Result};
 use crate::model::addr::NodeAddr;
 use crate::model::node::NodeRef;
+use crate::model::topology::Topology;
 use crate::msg;
 
 #[derive(Clone, Debug)]
@@ -53,8 +54,24 @@ fn quoted(p: &Path) -> String {
     format!("\"{s}\"")
 }
 
-/// The node's configuration. Each setting is there for a reason noted beside it.
-pub fn config(node: &LocalNode, node_timeout_ms: u64) -> String {
+/// The node's configuration. Each setting is there for a reason noted beside it; the lab's own
+/// directives follow (lint refused those that would break isolation), so they win.
+pub fn config(node: &LocalNode, topo: &Topology) -> String {
+    let mut text = base_config(node, topo.node_timeout_ms);
+    let own = topo.config_for(&node.name);
+    if !own.is_empty() {
+        text.push_str("# The lab's own settings.\n");
+    }
+    for (name, value) in own {
+        // A value is written as redis.conf reads it: words split, quotes kept; only an empty
+        // one needs quotes of its own.
+        let value = if value.is_empty() { "\"\"" } else { value };
+        text.push_str(&format!("{name} {value}\n"));
+    }
+    text
+}
+
+fn base_config(node: &LocalNode, node_timeout_ms: u64) -> String {
     let ip = &node.addr.host;
     let dir = quoted(&node.dir);
     format!(
@@ -141,11 +158,11 @@ pub struct Spawned {
 
 /// Writes the node's directory and config and starts it. The pid is recorded at once, so a
 /// runner killed right after still leaves the node findable by `cluster down`.
-pub fn spawn(server: &Path, node: &LocalNode, node_timeout_ms: u64) -> Result<Spawned> {
+pub fn spawn(server: &Path, node: &LocalNode, topo: &Topology) -> Result<Spawned> {
     let _ = std::fs::remove_dir_all(&node.dir);
     std::fs::create_dir_all(&node.dir).map_err(|e| Error::io(&node.dir, e))?;
     let conf = node.dir.join("redis.conf");
-    std::fs::write(&conf, config(node, node_timeout_ms)).map_err(|e| Error::io(&conf, e))?;
+    std::fs::write(&conf, config(node, topo)).map_err(|e| Error::io(&conf, e))?;
     restart(server, node)
 }
 
@@ -322,13 +339,38 @@ mod tests {
             addr: NodeAddr::new("127.0.158.101", 6380),
             dir: PathBuf::from("/tmp/state dir/nodes/127.0.158.101-6380"),
         };
-        let c = config(&n, 5000);
+        let topo = crate::lab::default_topology();
+        let c = config(&n, &topo);
         assert!(c.contains("\nbind 127.0.158.101\n"));
         assert!(c.contains("\ncluster-announce-ip 127.0.158.101\n"));
         assert!(c.contains("\nreplica-announce-ip 127.0.158.101\n"));
         assert!(c.contains("\ndir \"/tmp/state dir/nodes/127.0.158.101-6380\"\n"));
         assert!(c.contains("\nrepl-diskless-sync no\n"));
         assert!(!c.contains("bind-source-addr"));
+        assert!(!c.contains("lab's own"));
+
+        // The lab's directives come last, so they win; an empty value keeps its quotes.
+        let d = |node: Option<&str>, name: &str, value: &str| crate::model::topology::Directive {
+            node: node.map(|x| x.parse().unwrap()),
+            name: name.into(),
+            value: value.into(),
+        };
+        let topo = Topology {
+            config: vec![
+                d(None, "save", "900 1"),
+                d(Some("b:6380"), "replica-priority", "0"),
+                d(Some("a:6379"), "appendonly", "yes"),
+                d(None, "repl-diskless-sync", "yes"),
+                d(None, "notify-keyspace-events", ""),
+            ],
+            ..topo
+        };
+        let c = config(&n, &topo);
+        let own = c.split("# The lab's own settings.\n").nth(1).unwrap();
+        assert_eq!(
+            own,
+            "save 900 1\nrepl-diskless-sync yes\nnotify-keyspace-events \"\"\nreplica-priority 0\n"
+        );
     }
 
     #[test]

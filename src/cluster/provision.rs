@@ -319,6 +319,18 @@ async fn existing(
         }
     }
     let same_lab = record.lab == spec.lab && record.nodes.len() == spec.topology.nodes().len();
+    if same_lab && record.config != spec.topology.config {
+        // The lab's node settings changed since its nodes started: our own nodes are started
+        // anew with them; on nodes we were given they are set at run time.
+        if record.backend == Backend::Local {
+            stop_all(state).await;
+            return Ok(None);
+        }
+        form::apply_config(&cluster.members, &spec.topology).await?;
+        let mut updated = record.clone();
+        updated.config = spec.topology.config.clone();
+        state.save_record(&updated)?;
+    }
     let snapshot = cluster.inspector().snapshot().await;
     let usable =
         snapshot.is_healthy() || (spec.starts_unhealthy() && snapshot.unreachable.is_empty());
@@ -366,7 +378,7 @@ async fn existing(
         progress.phase(Phase::Starting);
         let mut spawned = vec![];
         for n in &missing {
-            let s = local::spawn(&server.path, n, spec.topology.node_timeout_ms)?;
+            let s = local::spawn(&server.path, n, &spec.topology)?;
             started
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -474,7 +486,7 @@ async fn create(
             let mut spawned: Vec<Spawned> = vec![];
             for n in &record.nodes {
                 let node = LocalNode::new(state, n.name.clone(), n.addr.clone());
-                let s = local::spawn(&server.path, &node, topo.node_timeout_ms)?;
+                let s = local::spawn(&server.path, &node, topo)?;
                 started
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
@@ -503,6 +515,7 @@ async fn create(
             let record = record_for(spec, Backend::Remote, &layout, auth, None);
             let cluster = Cluster::from_record(record.clone(), &targets[0].auth);
             form::ensure_empty(&cluster.members).await?;
+            form::apply_config(&cluster.members, topo).await?;
             set_formed(state, false).ok();
             state.save_record(&record)?;
             (record, false)
@@ -547,6 +560,7 @@ fn record_for(
         node_timeout_ms: spec.topology.node_timeout_ms,
         auth,
         redis_server: server.map(|s| s.path.clone()),
+        config: spec.topology.config.clone(),
     }
 }
 

@@ -165,6 +165,10 @@ pub struct ClusterRecord {
     pub auth: bool,
     #[serde(default)]
     pub redis_server: Option<PathBuf>,
+    /// The lab's own directives the nodes were started with (never a password: lint refuses
+    /// those).
+    #[serde(default)]
+    pub config: Vec<crate::model::topology::Directive>,
 }
 
 impl ClusterRecord {

@@ -153,6 +153,7 @@ pub fn cluster(config: &Config, nodes: &NodesArg) -> Result<Cluster> {
         node_timeout_ms: topo.node_timeout_ms,
         auth: targets[0].auth.is_set(),
         redis_server: None,
+        config: vec![],
     };
     let mut cluster = Cluster::from_record(record, &targets[0].auth);
     for (m, t) in cluster.members.iter_mut().zip(&targets) {

@@ -18,11 +18,12 @@ use super::source::{Diagnostic, Pos, SourceFile};
 pub use super::step::{Background, Step, StepKind, Text};
 use super::yaml;
 use crate::grade::{Criterion, Scheme};
+use crate::i18n::Msg;
 use crate::model::dataset::{DataType, Dataset};
 use crate::model::node::{NodeRef, is_host_id};
 use crate::model::setup::{SetupAction, Stage};
 use crate::model::slots::{SLOTS, SlotRange, SlotSet};
-use crate::model::topology::Topology;
+use crate::model::topology::{Directive, Topology};
 use crate::msg;
 use crate::verify::args::Build;
 use crate::verify::{Check, RawCheck, reads_consistency};
@@ -94,6 +95,153 @@ struct RawTopology {
     masters: Vec<RawMaster>,
     #[serde(default)]
     replicas: Vec<RawReplica>,
+    /// `all:` or a node name, then directive: value.
+    #[serde(default)]
+    config: BTreeMap<String, BTreeMap<String, Spanned<ConfigValue>>>,
+}
+
+/// A directive's value as YAML gives it (`1mb`, `0`, `yes`, `no`), kept as the text redis.conf
+/// takes.
+struct ConfigValue(String);
+
+impl<'de> Deserialize<'de> for ConfigValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ConfigValue, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = ConfigValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<ConfigValue, E> {
+                Ok(ConfigValue(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<ConfigValue, E> {
+                Ok(ConfigValue(if v { "yes" } else { "no" }.into()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<ConfigValue, E> {
+                Ok(ConfigValue(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<ConfigValue, E> {
+                Ok(ConfigValue(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<ConfigValue, E> {
+                Ok(ConfigValue(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Directives a lab may not set, each group with the reason lint gives.
+const REFUSED_DIRECTIVES: &[(&str, &[&str])] = &[
+    (
+        "lint-config-network",
+        &[
+            "bind",
+            "bind-source-addr",
+            "port",
+            "protected-mode",
+            "unixsocket",
+            "unixsocketperm",
+            "cluster-port",
+            "cluster-announce-ip",
+            "cluster-announce-port",
+            "cluster-announce-bus-port",
+            "cluster-announce-tls-port",
+            "cluster-announce-hostname",
+            "replica-announce-ip",
+            "replica-announce-port",
+            "slave-announce-ip",
+            "slave-announce-port",
+        ],
+    ),
+    (
+        "lint-config-files",
+        &[
+            "dir",
+            "include",
+            "pidfile",
+            "logfile",
+            "aclfile",
+            "cluster-config-file",
+            "syslog-enabled",
+            "syslog-ident",
+            "syslog-facility",
+        ],
+    ),
+    (
+        "lint-config-code",
+        &[
+            "loadmodule",
+            "rename-command",
+            "enable-debug-command",
+            "enable-module-command",
+            "enable-protected-configs",
+        ],
+    ),
+    ("lint-config-process", &["daemonize", "supervised"]),
+    (
+        "lint-config-topology",
+        &["cluster-enabled", "cluster-node-timeout"],
+    ),
+    (
+        "lint-config-password",
+        &["requirepass", "masterauth", "masteruser", "user"],
+    ),
+];
+
+/// Why a lab may not set `name`, if it may not.
+fn refused_directive(name: &str) -> Option<&'static str> {
+    if name.starts_with("tls-") {
+        return Some("lint-config-network");
+    }
+    REFUSED_DIRECTIVES
+        .iter()
+        .find(|(_, names)| names.contains(&name))
+        .map(|(why, _)| *why)
+}
+
+fn validate_config(raw: &RawTopology, topo: &Topology, cx: &mut Ctx) -> Vec<Directive> {
+    let mut out = vec![];
+    for (scope, directives) in &raw.config {
+        let node = if scope == "all" {
+            None
+        } else {
+            match scope.parse::<NodeRef>() {
+                Ok(n) if topo.has_node(&n) => Some(n),
+                _ => {
+                    if let Some(v) = directives.values().next() {
+                        cx.error(v, msg!("lint-config-scope", value = scope.as_str()));
+                    }
+                    continue;
+                }
+            }
+        };
+        for (name, value) in directives {
+            let shape_ok = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !shape_ok {
+                cx.error(value, msg!("lint-config-name", name = name.as_str()));
+                continue;
+            }
+            if let Some(why) = refused_directive(name) {
+                cx.error(value, Msg::new(why).arg("name", name.as_str()));
+                continue;
+            }
+            if value.value.0.chars().any(char::is_control) {
+                cx.error(value, msg!("lint-config-value", name = name.as_str()));
+                continue;
+            }
+            out.push(Directive {
+                node: node.clone(),
+                name: name.clone(),
+                value: value.value.0.clone(),
+            });
+        }
+    }
+    out
 }
 
 #[derive(Deserialize)]
@@ -380,7 +528,9 @@ fn validate_topology(raw: &RawTopology, cx: &mut Ctx) -> Option<Topology> {
         node_timeout_ms,
         masters: vec![],
         replicas: vec![],
+        config: vec![],
     };
+    topo.config = validate_config(raw, &topo, cx);
     let mut owned = SlotSet::new();
     let mut placed: BTreeSet<NodeRef> = BTreeSet::new();
     for m in &raw.masters {

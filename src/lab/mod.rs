@@ -196,5 +196,6 @@ pub fn default_topology() -> Topology {
             (NodeRef::new("c", 6380), NodeRef::new("b", 6379)),
             (NodeRef::new("a", 6380), NodeRef::new("c", 6379)),
         ],
+        config: vec![],
     }
 }

@@ -18,9 +18,29 @@ pub struct Topology {
     pub masters: Vec<(NodeRef, SlotSet)>,
     /// Replica and the master it follows.
     pub replicas: Vec<(NodeRef, NodeRef)>,
+    /// The lab's own redis.conf directives, for every node (`node: None`) or one, in the order
+    /// written; a node's own come after everyone's, so they win.
+    pub config: Vec<Directive>,
+}
+
+/// One redis.conf directive a lab sets: `repl-backlog-size 1mb`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Directive {
+    pub node: Option<NodeRef>,
+    pub name: String,
+    pub value: String,
 }
 
 impl Topology {
+    /// The directives `node` runs with: everyone's first, then its own.
+    pub fn config_for(&self, node: &NodeRef) -> Vec<(&str, &str)> {
+        let all = self.config.iter().filter(|d| d.node.is_none());
+        let own = self.config.iter().filter(|d| d.node.as_ref() == Some(node));
+        all.chain(own)
+            .map(|d| (d.name.as_str(), d.value.as_str()))
+            .collect()
+    }
+
     /// Every node, host by host, port by port: the order `--nodes` lists addresses in.
     pub fn nodes(&self) -> Vec<NodeRef> {
         self.hosts
@@ -185,7 +205,34 @@ pub(crate) mod tests {
                 (NodeRef::new("c", 6380), NodeRef::new("b", 6379)),
                 (NodeRef::new("a", 6380), NodeRef::new("c", 6379)),
             ],
+            config: vec![],
         }
+    }
+
+    #[test]
+    fn a_node_s_own_directives_come_after_everyone_s() {
+        let d = |node: Option<&str>, name: &str, value: &str| Directive {
+            node: node.map(|n| n.parse().unwrap()),
+            name: name.into(),
+            value: value.into(),
+        };
+        let t = Topology {
+            config: vec![
+                d(Some("b:6380"), "replica-priority", "0"),
+                d(None, "replica-priority", "100"),
+                d(None, "repl-backlog-size", "1mb"),
+            ],
+            ..course_topology()
+        };
+        assert_eq!(
+            t.config_for(&NodeRef::new("b", 6380)),
+            [
+                ("replica-priority", "100"),
+                ("repl-backlog-size", "1mb"),
+                ("replica-priority", "0")
+            ]
+        );
+        assert_eq!(t.config_for(&NodeRef::new("a", 6379)).len(), 2);
     }
 
     #[test]
