@@ -633,6 +633,17 @@ fn a_lab_s_own_node_settings() {
     assert!(get('b', 6380, "replica-priority").ends_with("\n0\n"));
     assert!(get('a', 6380, "replica-priority").ends_with("\n100\n"));
 
+    // A replica whose link drops comes back with a partial resync, which its master counts.
+    env.redis_cli('b', 6380, &["CLIENT", "KILL", "TYPE", "master"]);
+    env.wait_for("the partial resync", Duration::from_secs(10), || {
+        let run = env.lab().args(["cluster", "status", "--json"]).run();
+        let state: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        state["nodes"].as_array().unwrap().iter().any(|n| {
+            n["addr"].as_str() == Some(env.addr('a', 6379).as_str())
+                && n["replication"]["syncs"]["partial_ok"].as_u64() == Some(1)
+        })
+    });
+
     copy.edit("lab.yaml", "replica-priority: 0", "replica-priority: 7");
     let again = up();
     assert!(!again.contains("reused"), "{again}");

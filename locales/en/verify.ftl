@@ -40,6 +40,8 @@ verify-down = expected { $node } to be down; it answers
 verify-flagged = expected the other nodes to flag { $node } as { $flag }; none does yet
 verify-elapsed-soon = this happened { $secs } s after the step began, sooner than { $min } s
 verify-elapsed-late = this took { $secs } s from the start of the step, longer than { $max } s
+verify-syncs = expected { $node } to serve full syncs: { $want_full }, partial resyncs: { $want_partial } since the step began; it served { $full } full and { $partial } partial ({ $refused } partial refused)
+verify-syncs-unknown = the syncs { $node } served cannot be read: it does not answer
 verify-keys-follow-slots = expected { $node } to hold the { $expected } lab keys of the slots it serves; it holds { $actual }
 
 # How a check is written: what its arguments must be.
@@ -53,10 +55,12 @@ check-what-flag = true or false
 check-what-role = a role
 check-what-slots = a list of slot ranges
 check-what-nodes = a list of { $count } node names
+check-syncs-what = full:, partial: or both
 check-what-flag-kind = a failure flag (fail or suspected)
 
 # Why lint cannot judge a check on the pictured state.
 sim-not-consistency = { $kind } reads the consistency test running in the background
 sim-not-time = { $kind } measures time on a real cluster
 sim-not-processes = { $kind } depends on which processes run
+sim-not-syncs = { $kind } counts the syncs running nodes served
 sim-not-gossip = { $kind } depends on what the nodes tell each other over time

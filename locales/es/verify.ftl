@@ -40,6 +40,8 @@ verify-down = se esperaba que { $node } estuviera caído; responde
 verify-flagged = se esperaba que los demás nodos marcaran { $node } como { $flag }; todavía ninguno lo hace
 verify-elapsed-soon = esto ha ocurrido { $secs } s después de empezar el paso, antes de { $min } s
 verify-elapsed-late = esto ha tardado { $secs } s desde el principio del paso, más de { $max } s
+verify-syncs = se esperaba que { $node } sirviera sincronizaciones completas: { $want_full }, parciales: { $want_partial } desde que empezó el paso; ha servido { $full } completas y { $partial } parciales ({ $refused } parciales rechazadas)
+verify-syncs-unknown = no se pueden leer las sincronizaciones que ha servido { $node }: no responde
 verify-keys-follow-slots = se esperaba que { $node } tuviera las { $expected } claves del laboratorio de los slots que sirve; tiene { $actual }
 
 # Cómo se escribe una comprobación: lo que deben ser sus argumentos.
@@ -53,10 +55,12 @@ check-what-flag = true o false
 check-what-role = un rol
 check-what-slots = una lista de rangos de slots
 check-what-nodes = una lista de { $count } nombres de nodo
+check-syncs-what = full:, partial: o ambos
 check-what-flag-kind = una marca de fallo (fail o suspected)
 
 # Por qué lint no puede juzgar una comprobación sobre el estado imaginado.
 sim-not-consistency = { $kind } lee la prueba de consistencia que corre en segundo plano
 sim-not-time = { $kind } mide tiempo en un cluster real
 sim-not-processes = { $kind } depende de qué procesos están en marcha
+sim-not-syncs = { $kind } cuenta las sincronizaciones que sirven los nodos en marcha
 sim-not-gossip = { $kind } depende de lo que los nodos se cuentan con el tiempo

@@ -135,7 +135,7 @@ impl<'a> Args<'a> {
         self.at
     }
 
-    fn bad(&mut self, at: &Spanned<Arg>, what: Msg) {
+    pub fn bad(&mut self, at: &Spanned<Arg>, what: Msg) {
         let m = msg!(
             "check-bad-value",
             value = at.value.shown(),

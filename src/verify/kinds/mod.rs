@@ -20,6 +20,7 @@ mod role;
 mod roles_swapped;
 mod slots;
 mod slots_covered;
+mod syncs;
 
 use super::check::KindDef;
 
@@ -42,6 +43,7 @@ pub use role::RoleIs;
 pub use roles_swapped::RolesSwapped;
 pub use slots::Slots;
 pub use slots_covered::SlotsCovered;
+pub use syncs::Syncs;
 
 /// The kinds a lab may use, in the order the lab format's guide lists them.
 pub static KINDS: &[&KindDef] = &[
@@ -64,6 +66,7 @@ pub static KINDS: &[&KindDef] = &[
     &flagged::DEF,
     &elapsed::DEF,
     &keys_follow_slots::DEF,
+    &syncs::DEF,
 ];
 
 /// The kind written `name` in YAML.
