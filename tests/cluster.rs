@@ -641,6 +641,9 @@ fn a_lab_s_own_node_settings() {
         state["nodes"].as_array().unwrap().iter().any(|n| {
             n["addr"].as_str() == Some(env.addr('a', 6379).as_str())
                 && n["replication"]["syncs"]["partial_ok"].as_u64() == Some(1)
+                // The same count as `info` checks read it, beside the persistence fields.
+                && n["info_fields"]["sync_partial_ok"] == "1"
+                && n["info_fields"]["rdb_bgsave_in_progress"] == "0"
         })
     });
 

@@ -247,3 +247,43 @@ fn node_settings_that_would_break_isolation_are_refused_with_a_reason() {
     let (code, stderr) = lint(&copy);
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+#[test]
+fn info_and_syncs_checks_are_read_and_their_mistakes_placed() {
+    let add = |check: &str| {
+        let copy = LabCopy::of("manual-failover");
+        copy.edit(
+            "lab.yaml",
+            "checks: &initial-layout\n",
+            &format!("checks: &initial-layout\n      - {check}\n"),
+        );
+        copy
+    };
+    for good in [
+        "info: { node: a:6379, field: connected_slaves, eq: 1 }",
+        "info: { node: a:6379, field: master_link_status, ne: down }",
+    ] {
+        let (code, stderr) = lint(&add(good));
+        assert_eq!(code, Some(0), "{good}: {stderr}");
+    }
+    // What compares with the step's start belongs in an action step.
+    for good in [
+        "syncs: { node: a:6379, full: 0 }",
+        "info: { node: c:6380, field: sync_full, increased: 0 }",
+    ] {
+        let copy = LabCopy::of("manual-failover");
+        copy.edit(
+            "lab.yaml",
+            "      - epoch-rose: c:6380\n",
+            &format!("      - epoch-rose: c:6380\n      - {good}\n"),
+        );
+        let (code, stderr) = lint(&copy);
+        assert_eq!(code, Some(0), "{good}: {stderr}");
+    }
+    let copy = add("info: { node: a:6379, field: sync_full }");
+    let at = copy.pos_of("lab.yaml", "{ node: a:6379, field: sync_full }");
+    assert_error_at(&copy, "lab.yaml", at, "a map with one of eq, ne");
+    let copy = add("syncs: { node: a:6379 }");
+    let at = copy.pos_of("lab.yaml", "{ node: a:6379 }");
+    assert_error_at(&copy, "lab.yaml", at, "full:, partial: or both");
+}

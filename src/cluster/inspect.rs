@@ -162,10 +162,12 @@ async fn query(
         .arg("NODES")
         .cmd("CLUSTER")
         .arg("INFO")
-        // Two sections in one reply (Redis 7): the link and the syncs served.
+        // Three sections in one reply (Redis 7): the link, the syncs served and what the
+        // `info` checks may read.
         .cmd("INFO")
         .arg("replication")
         .arg("stats")
+        .arg("persistence")
         .cmd("DBSIZE")
         .cmd("CLUSTER")
         .arg("SHARDS")
@@ -183,7 +185,12 @@ async fn query(
     };
     let view = cluster_nodes(&text_of(0)?);
     let info = cluster_info(&text_of(1)?);
-    let repl = replication(&text_of(2)?);
+    let info_text = text_of(2)?;
+    let repl = replication(&info_text);
+    let info_fields: std::collections::BTreeMap<String, String> = parse::fields(&info_text)
+        .into_iter()
+        .map(|(k, v)| (k, v.trim().to_string()))
+        .collect();
     let dbsize = text_of(3)?.parse().unwrap_or(0);
     // CLUSTER SHARDS is Redis 7; older servers simply have no health to report.
     let health_by_id = match replies.get(4) {
@@ -220,6 +227,7 @@ async fn query(
             dbsize,
             failover_requests: failover.requests,
             failover_accepted: failover.accepted,
+            info_fields,
         });
     };
     Ok(NodeState {
@@ -242,6 +250,7 @@ async fn query(
         dbsize,
         failover_requests: failover.requests,
         failover_accepted: failover.accepted,
+        info_fields,
     })
 }
 

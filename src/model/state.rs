@@ -189,6 +189,10 @@ pub struct NodeState {
     /// counts, not times, so that moment is known to within one look at the cluster.
     #[serde(default)]
     pub failover_accepted: u64,
+    /// The node's INFO replication, stats and persistence fields as it gave them, for the
+    /// checks that read any of them by name (`info: { node, field, … }`).
+    #[serde(default)]
+    pub info_fields: BTreeMap<String, String>,
 }
 
 impl NodeState {
@@ -574,6 +578,7 @@ pub mod tests {
                     dbsize: 2000,
                     failover_requests: 0,
                     failover_accepted: 0,
+                    info_fields: Default::default(),
                 }
             })
             .collect();

@@ -165,6 +165,7 @@ pub fn simulate(
                 dbsize: 0,
                 failover_requests: 0,
                 failover_accepted: 0,
+                info_fields: Default::default(),
             }
         })
         .collect();

@@ -7,6 +7,7 @@ mod down;
 mod elapsed;
 mod epoch_rose;
 mod flagged;
+mod info;
 mod keys;
 mod keys_follow_slots;
 mod known_nodes;
@@ -30,6 +31,7 @@ pub use down::Down;
 pub use elapsed::Elapsed;
 pub use epoch_rose::EpochRose;
 pub use flagged::{FailFlag, Flagged};
+pub use info::Info;
 pub use keys::Keys;
 pub use keys_follow_slots::KeysFollowSlots;
 pub use known_nodes::KnownNodes;
@@ -67,6 +69,7 @@ pub static KINDS: &[&KindDef] = &[
     &elapsed::DEF,
     &keys_follow_slots::DEF,
     &syncs::DEF,
+    &info::DEF,
 ];
 
 /// The kind written `name` in YAML.
