@@ -164,10 +164,14 @@ mod tests {
              - roles-swapped: [b:6379, c:6380]\n\
              - consistency: { lost: 0, failover: true }\n\
              - known-nodes: 6\n- down: b:6379\n- flagged: { node: b:6379, flag: fail }\n\
-             - elapsed: { min: 5, max: 30 }\n- keys-follow-slots\n";
+             - elapsed: { min: 5, max: 30 }\n- keys-follow-slots\n\
+             - syncs: { node: a:6379, full: 0, partial: 1 }\n\
+             - info: { node: a:6379, field: connected_slaves, ge: 1 }\n\
+             - info: { node: a:6379, field: sync_full, increased: 1 }\n\
+             - info: { node: a:6379, field: master_link_status, changed: false }\n";
         let (checks, problems) = build(yaml);
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(checks.len(), 20);
+        assert_eq!(checks.len(), 24);
         let kinds: Vec<&str> = checks.iter().map(|c| c.name()).collect();
         for k in crate::verify::kinds::names() {
             assert!(kinds.contains(&k), "{k} not covered");
