@@ -652,3 +652,39 @@ fn a_lab_s_own_node_settings() {
     assert!(!again.contains("reused"), "{again}");
     assert!(get('b', 6380, "replica-priority").ends_with("\n7\n"));
 }
+
+/// A solution line may expect a refusal: it succeeds only when the node refuses the command
+/// with an error starting so.
+#[test]
+fn a_solution_line_that_expects_an_error() {
+    use lab::cluster::command::{Purpose, send};
+    let env = Env::new(28);
+    let node = common::cluster::bare_node(&env, 7001);
+    let target: lab::cluster::conn::Target = node.addr().parse().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let run = |line: &str, expect: Option<&str>| {
+        let words: Vec<String> = line.split(' ').map(str::to_string).collect();
+        rt.block_on(send(
+            &target,
+            &words,
+            Purpose::Solve,
+            Duration::from_secs(5),
+            expect,
+        ))
+        .map_err(|m| m.text_in(&lab::i18n::Localizer::new(lab::i18n::Lang::En)))
+    };
+    // A node of a cluster without slots refuses every write.
+    let refused = run("SET k v", Some("clusterdown")).unwrap();
+    assert!(refused.starts_with("CLUSTERDOWN"), "{refused}");
+    let wrong = run("SET k v", Some("NOREPLICAS")).unwrap_err();
+    assert!(wrong.contains("CLUSTERDOWN"), "{wrong}");
+    let answered = run("PING", Some("ERR")).unwrap_err();
+    assert!(
+        answered.contains("should have been refused with ERR"),
+        "{answered}"
+    );
+    assert_eq!(run("PING", None).unwrap(), "PONG");
+}

@@ -6,6 +6,7 @@ kind-read = read
 error-cluster-other-lab = the running cluster was made for the lab “{ $lab }”, whose nodes do not fit this one; run `{ -lab } cluster up --fresh --lab <this lab>` or `{ -lab } stop` first.
 solution-unbalanced-quotes = unbalanced quotes in “{ $line }”
 solution-failed = “{ $line }” failed: { $reason }
+solution-expected-error = “{ $line }” should have been refused with { $error }, but the node answered: { $got }
 solution-timed-out = “{ $line }” did not finish within { $seconds } s
 solution-unknown-node = the solution names { $node }, which the cluster does not have
 test-start = Testing { $lab } in “{ $lang }” on a fresh cluster of its own…

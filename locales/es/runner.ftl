@@ -6,6 +6,7 @@ kind-read = lectura
 error-cluster-other-lab = el cluster en marcha se hizo para el laboratorio «{ $lab }», cuyos nodos no encajan con este; ejecuta antes `{ -lab } cluster up --fresh --lab <este laboratorio>` o `{ -lab } stop`.
 solution-unbalanced-quotes = comillas sin cerrar en «{ $line }»
 solution-failed = «{ $line }» ha fallado: { $reason }
+solution-expected-error = «{ $line }» debía rechazarse con { $error }, pero el nodo ha respondido: { $got }
 solution-timed-out = «{ $line }» no ha terminado en { $seconds } s
 solution-unknown-node = la solución nombra { $node }, que el cluster no tiene
 test-start = Probando { $lab } en «{ $lang }» sobre un cluster nuevo y propio…

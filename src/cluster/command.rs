@@ -48,11 +48,14 @@ pub fn words_for(args: &[String], purpose: Purpose) -> Vec<String> {
 
 /// Sends `args` to `target` and returns the reply as text; an error reply fails the line.
 /// Bounded by `timeout`, the wait for a promotion included.
+/// Sends one solution line; its reply as text. With `expect_error`, the line succeeds only
+/// when the node refuses it with an error starting so (case aside), and the error is the text.
 pub async fn send(
     target: &Target,
     args: &[String],
     purpose: Purpose,
     timeout: Duration,
+    expect_error: Option<&str>,
 ) -> Result<String, Msg> {
     let line = args.join(" ");
     let failed = |reason: String| msg!("solution-failed", line = line.as_str(), reason = reason);
@@ -68,11 +71,36 @@ pub async fn send(
         for a in rest {
             cmd.arg(a);
         }
-        let reply = match cmd.query_async::<Value>(&mut c).await {
-            Ok(Value::ServerError(e)) => return Err(failed(format!("{e:?}"))),
-            Ok(v) => v,
-            Err(e) => return Err(failed(e.to_string())),
+        let refused = |code: &str, detail: Option<&str>| {
+            let said = format!("{code} {}", detail.unwrap_or(""))
+                .trim()
+                .to_string();
+            match expect_error {
+                Some(p)
+                    if said
+                        .to_ascii_uppercase()
+                        .starts_with(&p.to_ascii_uppercase()) =>
+                {
+                    Ok(said)
+                }
+                _ => Err(failed(said)),
+            }
         };
+        let reply = match cmd.query_async::<Value>(&mut c).await {
+            Ok(Value::ServerError(e)) => return refused(e.code(), e.details()),
+            Err(e) if e.code().is_some() => return refused(e.code().unwrap_or(""), e.detail()),
+            Err(e) => return Err(failed(e.to_string())),
+            Ok(v) => v,
+        };
+        if let Some(p) = expect_error {
+            let got = parse::text(&reply).unwrap_or_else(|| format!("{reply:?}"));
+            return Err(msg!(
+                "solution-expected-error",
+                line = line.as_str(),
+                error = p,
+                got = got
+            ));
+        }
         if is_failover(&args) {
             promoted(&mut c).await.map_err(|e| failed(e.to_string()))?;
         }

@@ -18,7 +18,15 @@ use crate::msg;
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Solution<N> {
     /// A Redis command sent to one node, as `redis-cli -h host -p port <command>` would.
-    RedisCli { node: N, command: String },
+    /// With `error:`, the line succeeds only when the node refuses the command with an error
+    /// starting so (`NOREPLICAS`, `ERR I can only replicate a master`): the lesson is the
+    /// refusal.
+    RedisCli {
+        node: N,
+        command: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+    },
     /// A `lab` subcommand (without the leading `lab`).
     Lab(String),
     /// A shell command, run with `sh -c`.
@@ -51,9 +59,14 @@ impl<N> Solution<N> {
 
     pub fn try_map<M, E>(self, f: impl FnOnce(N) -> Result<M, E>) -> Result<Solution<M>, E> {
         Ok(match self {
-            Solution::RedisCli { node, command } => Solution::RedisCli {
+            Solution::RedisCli {
+                node,
+                command,
+                error,
+            } => Solution::RedisCli {
                 node: f(node)?,
                 command,
+                error,
             },
             Solution::Lab(s) => Solution::Lab(s),
             Solution::Shell(s) => Solution::Shell(s),
@@ -134,8 +147,16 @@ mod tests {
             s[0],
             Solution::RedisCli {
                 node: "c:6380".into(),
-                command: "CLUSTER FAILOVER".into()
+                command: "CLUSTER FAILOVER".into(),
+                error: None,
             }
+        );
+        let refused: Vec<Solution<String>> = serde_saphyr::from_str(
+            "- redis-cli: { node: a:6379, command: SET k v, error: NOREPLICAS }\n",
+        )
+        .unwrap();
+        assert!(
+            matches!(&refused[0], Solution::RedisCli { error: Some(e), .. } if e == "NOREPLICAS")
         );
         assert_eq!(s[1], Solution::Lab("cluster check".into()));
         assert_eq!(s[2].kind(), "shell");

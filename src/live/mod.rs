@@ -168,6 +168,10 @@ impl Live {
         );
         let handler = move |res: notify::Result<notify::Event>| {
             let Ok(ev) = res else { return };
+            // Reading a file is an event too: reacting to our own reads would read forever.
+            if matches!(ev.kind, notify::EventKind::Access(_)) {
+                return;
+            }
             for p in &ev.paths {
                 if p == &watched.0 {
                     if let Ok(Some(saved)) = store.load(&manifest) {

@@ -32,7 +32,7 @@ const LINE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Runs one solution line (its templates already filled in); its output, or why it failed.
 pub async fn run(session: &Session, line: &Line, run: Run, env: &Env) -> Result<String, Msg> {
     match &line.how {
-        Solution::RedisCli { node, .. } => {
+        Solution::RedisCli { node, error, .. } => {
             let Some(member) = session.cluster.members.iter().find(|m| &m.name == node) else {
                 return Err(msg!("solution-unknown-node", node = node.to_string()));
             };
@@ -40,7 +40,15 @@ pub async fn run(session: &Session, line: &Line, run: Run, env: &Env) -> Result<
                 Run::Solve => Purpose::Solve,
                 Run::Replay => Purpose::Replay,
             };
-            command::send(&member.target, &words(&line.text)?, purpose, LINE_TIMEOUT).await
+            let words = words(&line.text)?;
+            command::send(
+                &member.target,
+                &words,
+                purpose,
+                LINE_TIMEOUT,
+                error.as_deref(),
+            )
+            .await
         }
         Solution::Lab(_) => {
             let exe = std::env::current_exe().map_err(|e| {
@@ -66,13 +74,18 @@ pub async fn run(session: &Session, line: &Line, run: Run, env: &Env) -> Result<
 /// CLUSTER FAILOVER`.
 pub fn describe(line: &Line, session: &Session) -> String {
     match &line.how {
-        Solution::RedisCli { node, .. } => {
+        Solution::RedisCli { node, error, .. } => {
             let addr = session
                 .layout
                 .addr(node)
                 .map(|a| a.to_string())
                 .unwrap_or_else(|| node.to_string());
-            format!("redis-cli ({addr}) > {}", line.text)
+            // What redis-cli would print for the refusal the line expects.
+            let refused = error
+                .as_ref()
+                .map(|e| format!("  → (error) {e}"))
+                .unwrap_or_default();
+            format!("redis-cli ({addr}) > {}{refused}", line.text)
         }
         Solution::Lab(_) => format!("lab {}", line.text),
         Solution::Shell(_) => format!("$ {}", line.text),
