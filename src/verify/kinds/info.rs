@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::i18n::Msg;
+use crate::model::addr::NodeAddr;
 use crate::model::{ClusterState, NodeRef};
 use crate::msg;
 use crate::verify::Context;
@@ -134,6 +135,12 @@ impl Info {
     fn since_start(&self) -> bool {
         !matches!(self.test, Test::Compare(..))
     }
+
+    /// The field as the node at `a` gave it in `s`.
+    fn value_in(&self, s: &ClusterState, a: &NodeAddr) -> Option<String> {
+        s.node(a)
+            .and_then(|n| n.info_fields.get(&self.field).cloned())
+    }
 }
 
 impl Kind for Info {
@@ -172,10 +179,6 @@ impl Kind for Info {
         s: &ClusterState,
     ) -> Option<Msg> {
         let a = cx.addr(&self.node);
-        let field = |st: &ClusterState| {
-            st.node(&a)
-                .and_then(|n| n.info_fields.get(&self.field).cloned())
-        };
         let Some(node) = s.node(&a) else {
             return Some(msg!("verify-info-unreachable", node = a.to_string()));
         };
@@ -187,7 +190,7 @@ impl Kind for Info {
             ));
         };
         let before = if self.since_start() {
-            match start.map(field) {
+            match start.map(|st| self.value_in(st, &a)) {
                 Some(Some(b)) => Some(b),
                 _ => return Some(msg!("verify-no-start-state", node = a.to_string())),
             }
@@ -225,17 +228,13 @@ impl Kind for Info {
 
     fn evidence(&self, e: &Evidence) -> Vec<(&'static str, Value)> {
         let a = e.cx.addr(&self.node);
-        let field = |s: &ClusterState| {
-            s.node(&a)
-                .and_then(|n| n.info_fields.get(&self.field).cloned())
-        };
         vec![(
             "info",
             json!({
                 "node": a.to_string(),
                 "field": self.field,
-                "baseline": field(e.baseline),
-                "now": field(e.now),
+                "baseline": self.value_in(e.baseline, &a),
+                "now": self.value_in(e.now, &a),
             }),
         )]
     }
