@@ -43,6 +43,9 @@ pub struct View {
     /// Where status and notice lines wrap: the screen's width, or never in a transcript
     /// (a script reads whole lines).
     wrap_cols: usize,
+    /// The size changed: the next frame starts from a cleared screen, since the terminal has
+    /// reflowed (or cut) what the last one drew at the old width.
+    resized: bool,
     /// The first body line shown.
     scroll: usize,
     /// Body lines of the last frame, and rows for them: for paging.
@@ -71,6 +74,7 @@ impl View {
             cols: cols.max(20),
             rows: rows.max(8),
             wrap_cols: if tty { cols.max(20) } else { usize::MAX / 4 },
+            resized: false,
             scroll: 0,
             body_len: 0,
             body_room: 0,
@@ -121,6 +125,7 @@ impl View {
         self.cols = usize::from(cols).max(20);
         self.rows = usize::from(rows).max(8);
         self.wrap_cols = self.cols;
+        self.resized = true;
     }
 
     pub fn tty(&self) -> bool {
@@ -636,6 +641,9 @@ impl View {
         frame.push(footer);
 
         let mut out = String::new();
+        if std::mem::take(&mut self.resized) {
+            out.push_str("\x1b[2J");
+        }
         let mut row = 0;
         for l in &frame {
             if row >= self.rows {
