@@ -83,8 +83,8 @@ fn is_zombie(pid: u32) -> bool {
 }
 
 /// Live nodes spawned under `nodes_dir`, each in its own directory: every node of this state
-/// directory, whatever pidfiles say (a runner killed between spawning a node and recording
-/// it leaves no pidfile; a corrupt cluster record names none).
+/// directory, whatever the cluster record says (a corrupt one names none), each known by the
+/// pidfiles of its own directory (ours, written at spawn, or redis-server's own).
 pub fn nodes_under(nodes_dir: &Path) -> Vec<(u32, PathBuf)> {
     let Ok(root) = nodes_dir.canonicalize() else {
         return vec![];

@@ -342,6 +342,7 @@ pub(crate) async fn remove_leftovers(pool: &mut Pool, route: &mut Route, prefix:
     }
     let runs: BTreeSet<&String> = found.iter().flat_map(|(_, r)| r.keys()).collect();
     let mut dead = BTreeSet::new();
+    let mut beats = vec![];
     for run in runs {
         let key = heartbeat_key(prefix, run);
         let mut c = cmd("GET");
@@ -353,10 +354,11 @@ pub(crate) async fn remove_leftovers(pool: &mut Pool, route: &mut Route, prefix:
         };
         if gone {
             dead.insert(run.clone());
-            // Its heartbeat goes too, or it would outlive the keys it spoke for.
-            delete_keys(pool, route, vec![key]).await;
+            beats.push(key);
         }
     }
+    // Their heartbeats go too, or they would outlive the keys they spoke for.
+    delete_keys(pool, route, beats).await;
     let mut removed = 0;
     for (node, runs) in &found {
         let keys: Vec<String> = runs
