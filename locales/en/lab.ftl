@@ -123,7 +123,6 @@ lint-exercise-solved-by-setup = the exercise is already solved by its setup: an 
 lint-description-missing = the criterion “{ $id }” has no description in “{ $lang }”.
 lint-not-simulated = criterion “{ $id }”: { $check } is not simulated ({ $why }); `lab test` proves it on a real cluster.
 lint-solution-empty = an empty { $kind } solution line.
-lint-solution-quotes = unbalanced quotes in the solution line “{ $line }”.
 lint-solution-unknown-command = Redis has no command “{ $command }”.
 lint-solution-unknown-subcommand = Redis has no command “{ $command } { $sub }”.
 lint-solution-lab = `lab { $line }` would not run: { $why }

@@ -123,7 +123,6 @@ lint-exercise-solved-by-setup = el ejercicio ya está resuelto por su preparaci�
 lint-description-missing = el criterio «{ $id }» no tiene descripción en «{ $lang }».
 lint-not-simulated = criterio «{ $id }»: { $check } no se simula ({ $why }); `lab test` lo prueba en un cluster real.
 lint-solution-empty = una línea de solución { $kind } vacía.
-lint-solution-quotes = comillas sin cerrar en la línea de solución «{ $line }».
 lint-solution-unknown-command = Redis no tiene el comando «{ $command }».
 lint-solution-unknown-subcommand = Redis no tiene el comando «{ $command } { $sub }».
 lint-solution-lab = `lab { $line }` no se ejecutaría: { $why }

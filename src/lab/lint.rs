@@ -100,9 +100,8 @@ fn solution_line(
     let words = match words(&rendered) {
         Ok(w) if w.is_empty() => return error(msg!("lint-solution-empty", kind = how.kind())),
         Ok(w) => w,
-        Err(_) => {
-            return error(msg!("lint-solution-quotes", line = rendered.as_str()));
-        }
+        // The splitter's own message: the one running the line would give.
+        Err(m) => return error(m),
     };
     match how {
         Solution::RedisCli { .. } => match commands::check(&words) {
