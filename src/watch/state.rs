@@ -308,9 +308,7 @@ impl View {
                 label.push_str(&format!(" · {s}"));
             }
         }
-        let width = self.cols.min(100);
-        let used = measure_text_width(&label) + 4;
-        let line = format!("── {label} {}", "─".repeat(width.saturating_sub(used)));
+        let line = rule(&label, self.cols.min(100));
         if self.color {
             style(line).dim().force_styling(true).to_string()
         } else {
@@ -650,6 +648,11 @@ impl View {
                 break;
             }
             out.push_str(&format!("\x1b[{};1H", row + 1));
+            // A line that ends at the last column gets no erase after it, so the row is erased
+            // first: what an earlier frame left there (text, a wrap) does not survive.
+            if measure_text_width(l).is_multiple_of(cols) && !l.is_empty() {
+                out.push_str("\x1b[2K");
+            }
             out.push_str(l);
             // Clear what the last frame left; not after a line that ends at the last column
             // (the cursor waits there to wrap, and clearing would take its last character).
@@ -915,9 +918,27 @@ pub fn first_command(lang: &str, text: &str) -> Option<String> {
         .then(|| first.to_string())
 }
 
+/// `── label ───…` exactly `width` columns wide. Never wider than the screen: a header the
+/// terminal wraps pushes the slide down and leaves its row marked as wrapped.
+fn rule(label: &str, width: usize) -> String {
+    let label = console::truncate_str(label, width.saturating_sub(4), "…");
+    let used = measure_text_width(&label) + 4;
+    format!("── {label} {}", "─".repeat(width.saturating_sub(used)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_header_fills_the_width_and_never_passes_it() {
+        let label = "15/15 · step consistency-result · waiting for the cluster";
+        for width in [20, 59, 60, 61, 62, 80, 100] {
+            assert_eq!(measure_text_width(&rule(label, width)), width, "{width}");
+        }
+        assert!(rule(label, 40).contains('…'));
+        assert_eq!(rule("1/15", 10), "── 1/15 ──");
+    }
 
     #[test]
     fn commands_to_copy() {

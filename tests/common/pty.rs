@@ -20,6 +20,19 @@ pub struct Pty {
     pub rows: u16,
 }
 
+/// With `PTY_DUMP=file`, what the terminal received is appended to the file, resizes marked,
+/// to replay a screen that came out wrong once in many runs.
+fn dump(bytes: &[u8]) {
+    if let Some(path) = std::env::var_os("PTY_DUMP") {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .unwrap();
+        f.write_all(bytes).unwrap();
+    }
+}
+
 impl Pty {
     pub fn start(env: &Env, args: &[&str], cols: u16, rows: u16) -> Pty {
         let pair = native_pty_system()
@@ -57,7 +70,9 @@ impl Pty {
                     if n == 0 {
                         break;
                     }
-                    screen.lock().unwrap().process(&buf[..n]);
+                    let mut screen = screen.lock().unwrap();
+                    screen.process(&buf[..n]);
+                    dump(&buf[..n]);
                 }
             });
         }
@@ -73,6 +88,7 @@ impl Pty {
 
     /// The terminal changes size, as a window does.
     pub fn resize(&mut self, cols: u16, rows: u16) {
+        dump(format!("\n@@ resized to {cols}x{rows} @@\n").as_bytes());
         self.screen.lock().unwrap().screen_mut().set_size(
             NonZeroU16::new(rows).unwrap(),
             NonZeroU16::new(cols).unwrap(),
