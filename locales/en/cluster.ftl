@@ -25,6 +25,7 @@ error-cluster-not-forming = the cluster did not come together in time: { $proble
 error-loading-data = the lab's data could not be loaded: { $reason }
 error-not-cluster-enabled = { $addr } is not a cluster node (cluster-enabled is no).
 error-node-not-empty = { $addr } is not empty ({ $keys } keys, { $known } known nodes); forming a cluster on it would destroy that. Use nodes that are empty, or add --fresh to reset them (their data is deleted).
+error-plain-node-not-empty = { $addr } is not empty ({ $keys } keys); making the lab's layout on it would destroy that. Use nodes that are empty, or add --fresh to empty them (their data is deleted).
 error-nodes-count = --nodes gave { $given } addresses; this lab needs { $needed }, in this order: { $order }.
 error-other-cluster-running = another cluster of this state directory is still running; stop it first with `{ -lab } cluster down`.
 error-remote-other-lab = the cluster given with --nodes was formed for the lab “{ $lab }”; add --fresh to re-form it for this one (its data is deleted).
@@ -50,6 +51,7 @@ check-failed = { $count ->
 problem-state-not-ok = { $addr } reports cluster_state:fail.
 problem-not-master-of = { $addr } is not yet the master of { $slots }.
 problem-not-replica-of = { $addr } is not yet a replica of { $master }.
+problem-not-master = { $addr } should be a master of its own (it follows a master).
 problem-link-down = the replication link of { $addr } to its master is down.
 problem-views-differ = the nodes do not agree yet about the cluster's configuration.
 problem-handshake = { $addr } never finished its handshake with its master.
@@ -75,12 +77,20 @@ phase-resetting = Resetting the running nodes (CLUSTER RESET HARD)…
 phase-meeting = Assigning slots and introducing the nodes (CLUSTER MEET)…
 phase-replicating = Attaching the replicas (CLUSTER REPLICATE)…
 phase-waiting-ok = Waiting for cluster_state:ok on every node…
+phase-following = Attaching the replicas (REPLICAOF)…
+phase-waiting-links = Waiting for every replica's link to its master…
 phase-loading = Loading the lab's data…
 phase-syncing = Waiting for the replicas to receive it…
 
 cluster-summary = { $nodes } nodes ({ $masters } masters, { $replicas } replicas), { $keys } lab keys
-cluster-created = Cluster for { $lab } ready in { $secs } s: { $summary }.
-cluster-reused = Cluster for { $lab } already running and healthy: { $summary }.
+cluster-created = { $kind ->
+    [cluster] Cluster
+   *[other] Nodes
+} for { $lab } ready in { $secs } s: { $summary }.
+cluster-reused = { $kind ->
+    [cluster] Cluster
+   *[other] Nodes
+} for { $lab } already running and healthy: { $summary }.
 cluster-reformed = Cluster for { $lab } re-formed on its running nodes in { $secs } s{ $restarted ->
     [0] {""}
     [one] {" "}(1 node restarted)
@@ -88,6 +98,7 @@ cluster-reformed = Cluster for { $lab } re-formed on its running nodes in { $sec
 }: { $summary }.
 cluster-shared-loopback = This machine cannot listen on { $base } and the addresses after it, so the nodes share 127.0.0.1 with distinct ports from { $first }. Slides show those addresses.
 cluster-next = See it with `{ -lab } cluster status`, or `redis-cli --cluster check { $addr }`.
+nodes-next = See them with `{ -lab } cluster status`, or `redis-cli -h { $host } -p { $port } INFO replication`.
 
 role-master = master
 role-replica = replica
@@ -106,6 +117,7 @@ status-open-slots = { $count } open
 status-not-running = not running
 status-paused = paused (SIGSTOP)
 status-healthy = Every node ok, slots covered, views agree, replicas linked.
+status-healthy-plain = Every node answers, every replica is linked to its master.
 
 check-master-line = { $addr } ({ $id }...) -> { $keys } keys | { $slots } slots | { $replicas } replicas.
 check-keys = { $keys } keys in { $masters } masters.

@@ -2,6 +2,7 @@
 
 verify-it-does-not-answer = it does not answer
 verify-it-is-empty-master = it is a master without slots
+verify-it-is-plain-master = it is a master
 verify-it-is-master = it is master of { $slots }
 verify-it-is-replica = it is a replica of { $master }
 verify-cluster-ok = these nodes do not report cluster_state:ok: { $nodes }
@@ -75,3 +76,16 @@ sim-not-processes = { $kind } depends on which processes run
 sim-not-info = { $kind } reads INFO fields only running nodes have
 sim-not-syncs = { $kind } counts the syncs running nodes served
 sim-not-gossip = { $kind } depends on what the nodes tell each other over time
+
+verify-key-missing = { $node } has no key “{ $key }”.
+verify-key-present = { $node } still has the key “{ $key }” (a { $kind }); it should be gone.
+verify-key = on { $node } the key “{ $key }” should be { $wanted }; it is { $has }.
+verify-key-len = { $len ->
+    [one] length 1
+   *[other] length { $len }
+}
+check-what-key = the name of a key, like “key: greeting”
+check-what-key-type = one of { $known }
+check-what-key-value = a value, as text
+check-key-missing-with-fields = “exists: false” says the key is gone; it cannot have a type, value or length too.
+sim-not-key = “{ $kind }” reads the keys themselves, which a pictured state does not hold.

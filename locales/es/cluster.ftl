@@ -25,6 +25,7 @@ error-cluster-not-forming = el cluster no se ha formado a tiempo: { $problems }
 error-loading-data = no se han podido cargar los datos del laboratorio: { $reason }
 error-not-cluster-enabled = { $addr } no es un nodo de cluster (cluster-enabled es no).
 error-node-not-empty = { $addr } no está vacío ({ $keys } claves, { $known } nodos conocidos); formar un cluster en él lo destruiría. Usa nodos vacíos, o añade --fresh para reiniciarlos (se borran sus datos).
+error-plain-node-not-empty = { $addr } no está vacío ({ $keys } claves); montar la topología del laboratorio en él lo destruiría. Usa nodos vacíos, o añade --fresh para vaciarlos (se borran sus datos).
 error-nodes-count = --nodes ha dado { $given } direcciones; este laboratorio necesita { $needed }, en este orden: { $order }.
 error-other-cluster-running = otro cluster de este directorio de estado sigue en marcha; detenlo antes con `{ -lab } cluster down`.
 error-remote-other-lab = el cluster indicado con --nodes se formó para el laboratorio «{ $lab }»; añade --fresh para formarlo de nuevo para este (se borran sus datos).
@@ -50,6 +51,7 @@ check-failed = { $count ->
 problem-state-not-ok = { $addr } informa cluster_state:fail.
 problem-not-master-of = { $addr } todavía no es el maestro de { $slots }.
 problem-not-replica-of = { $addr } todavía no es réplica de { $master }.
+problem-not-master = { $addr } debería ser un maestro independiente (sigue a un maestro).
 problem-link-down = el enlace de replicación de { $addr } con su maestro está caído.
 problem-views-differ = los nodos todavía no coinciden en la configuración del cluster.
 problem-handshake = { $addr } no ha terminado el handshake con su maestro.
@@ -75,12 +77,20 @@ phase-resetting = Reiniciando los nodos en marcha (CLUSTER RESET HARD)…
 phase-meeting = Asignando slots y presentando los nodos (CLUSTER MEET)…
 phase-replicating = Conectando las réplicas (CLUSTER REPLICATE)…
 phase-waiting-ok = Esperando cluster_state:ok en todos los nodos…
+phase-following = Conectando las réplicas (REPLICAOF)…
+phase-waiting-links = Esperando el enlace de cada réplica con su maestro…
 phase-loading = Cargando los datos del laboratorio…
 phase-syncing = Esperando a que las réplicas los reciban…
 
 cluster-summary = { $nodes } nodos ({ $masters } maestros, { $replicas } réplicas), { $keys } claves del laboratorio
-cluster-created = Cluster para { $lab } listo en { $secs } s: { $summary }.
-cluster-reused = El cluster para { $lab } ya estaba en marcha y sano: { $summary }.
+cluster-created = { $kind ->
+    [cluster] Cluster para { $lab } listo
+   *[other] Nodos para { $lab } listos
+} en { $secs } s: { $summary }.
+cluster-reused = { $kind ->
+    [cluster] El cluster para { $lab } ya estaba en marcha y sano
+   *[other] Los nodos para { $lab } ya estaban en marcha y sanos
+}: { $summary }.
 cluster-reformed = Cluster para { $lab } formado de nuevo sobre sus nodos en marcha en { $secs } s{ $restarted ->
     [0] {""}
     [one] {" "}(1 nodo rearrancado)
@@ -88,6 +98,7 @@ cluster-reformed = Cluster para { $lab } formado de nuevo sobre sus nodos en mar
 }: { $summary }.
 cluster-shared-loopback = Esta máquina no puede escuchar en { $base } y las direcciones siguientes, así que los nodos comparten 127.0.0.1 con puertos distintos a partir de { $first }. Las diapositivas muestran esas direcciones.
 cluster-next = Míralo con `{ -lab } cluster status`, o con `redis-cli --cluster check { $addr }`.
+nodes-next = Míralos con `{ -lab } cluster status`, o con `redis-cli -h { $host } -p { $port } INFO replication`.
 
 role-master = maestro
 role-replica = réplica
@@ -106,6 +117,7 @@ status-open-slots = { $count } abiertos
 status-not-running = parado
 status-paused = pausado (SIGSTOP)
 status-healthy = Todos los nodos ok, slots cubiertos, vistas coincidentes, réplicas enlazadas.
+status-healthy-plain = Todos los nodos responden y cada réplica está enlazada con su maestro.
 
 check-master-line = { $addr } ({ $id }...) -> { $keys } claves | { $slots } slots | { $replicas } réplicas.
 check-keys = { $keys } claves en { $masters } maestros.

@@ -2,6 +2,7 @@
 
 verify-it-does-not-answer = no responde
 verify-it-is-empty-master = es un maestro sin slots
+verify-it-is-plain-master = es un maestro
 verify-it-is-master = es maestro de { $slots }
 verify-it-is-replica = es réplica de { $master }
 verify-cluster-ok = estos nodos no informan cluster_state:ok: { $nodes }
@@ -75,3 +76,16 @@ sim-not-processes = { $kind } depende de qué procesos están en marcha
 sim-not-info = { $kind } lee campos de INFO que solo tienen los nodos en marcha
 sim-not-syncs = { $kind } cuenta las sincronizaciones que sirven los nodos en marcha
 sim-not-gossip = { $kind } depende de lo que los nodos se cuentan con el tiempo
+
+verify-key-missing = { $node } no tiene la clave «{ $key }».
+verify-key-present = { $node } aún tiene la clave «{ $key }» (un { $kind }); debería haber desaparecido.
+verify-key = en { $node } la clave «{ $key }» debería ser { $wanted }; es { $has }.
+verify-key-len = { $len ->
+    [one] longitud 1
+   *[other] longitud { $len }
+}
+check-what-key = el nombre de una clave, como «key: saludo»
+check-what-key-type = uno de { $known }
+check-what-key-value = un valor, como texto
+check-key-missing-with-fields = «exists: false» dice que la clave no está; no puede tener además tipo, valor o longitud.
+sim-not-key = «{ $kind }» lee las propias claves, que un estado dibujado no tiene.

@@ -41,6 +41,10 @@ pub enum Phase {
     Meeting,
     Replicating,
     WaitingOk,
+    /// Plain Redis replicas told their masters (REPLICAOF).
+    Following,
+    /// Waiting for their links.
+    WaitingLinks,
     Loading,
     Syncing,
     /// The lab's setup state: failovers, open slots, … after forming.
@@ -59,6 +63,8 @@ impl Phase {
             Phase::Meeting => msg!("phase-meeting"),
             Phase::Replicating => msg!("phase-replicating"),
             Phase::WaitingOk => msg!("phase-waiting-ok"),
+            Phase::Following => msg!("phase-following"),
+            Phase::WaitingLinks => msg!("phase-waiting-links"),
             Phase::Loading => msg!("phase-loading"),
             Phase::Syncing => msg!("phase-syncing"),
             Phase::Setup => msg!("phase-setup"),
@@ -249,15 +255,26 @@ pub async fn ensure_empty(members: &[Member]) -> Result<()> {
 
 /// How the plan places nodes, by address: used to wait for it and to say what is missing.
 pub struct Expected {
+    pub kind: crate::model::topology::Kind,
     pub masters: Vec<(NodeAddr, crate::model::slots::SlotSet)>,
     pub replicas: Vec<(NodeAddr, NodeAddr)>,
 }
 
 impl Expected {
     pub fn of(topo: &Topology, addr: impl Fn(&NodeRef) -> Option<NodeAddr>) -> Expected {
+        // Without a cluster every node that follows nobody is a master of its own.
+        let masters: Vec<(NodeRef, crate::model::slots::SlotSet)> = if topo.kind.is_cluster() {
+            topo.masters.clone()
+        } else {
+            topo.nodes()
+                .into_iter()
+                .filter(|n| topo.master_of(n).is_none())
+                .map(|n| (n, Default::default()))
+                .collect()
+        };
         Expected {
-            masters: topo
-                .masters
+            kind: topo.kind,
+            masters: masters
                 .iter()
                 .filter_map(|(n, s)| Some((addr(n)?, s.clone())))
                 .collect(),
@@ -274,6 +291,10 @@ impl Expected {
         let mut out = vec![];
         for u in &s.unreachable {
             out.push(u.reason.unreachable(&u.addr));
+        }
+        if !self.kind.is_cluster() {
+            self.plain_missing(s, &mut out);
+            return out;
         }
         for n in s.nodes.iter().filter(|n| !n.info.state_ok) {
             out.push(msg!("problem-state-not-ok", addr = n.addr.to_string()));
@@ -311,10 +332,33 @@ impl Expected {
         }
         out
     }
+
+    /// Roles and links as INFO replication gives them, for nodes without a cluster.
+    fn plain_missing(&self, s: &ClusterState, out: &mut Vec<Msg>) {
+        for (addr, _) in &self.masters {
+            if s.node(addr).is_some_and(|n| n.role != Role::Master) {
+                out.push(msg!("problem-not-master", addr = addr.to_string()));
+            }
+        }
+        for (replica, master) in &self.replicas {
+            match s.node(replica) {
+                None => {}
+                Some(r) if r.replication.master.as_ref() != Some(master) => out.push(msg!(
+                    "problem-not-replica-of",
+                    addr = replica.to_string(),
+                    master = master.to_string()
+                )),
+                Some(r) if r.replication.link_up != Some(true) => {
+                    out.push(msg!("problem-link-down", addr = replica.to_string()));
+                }
+                Some(_) => {}
+            }
+        }
+    }
 }
 
 /// Polls until `done` or the deadline; on timeout, says what was still missing.
-async fn wait_until(
+pub(crate) async fn wait_until(
     inspector: &Inspector,
     deadline: Instant,
     mut missing: impl FnMut(&ClusterState) -> Vec<Msg>,

@@ -2,7 +2,7 @@
 //! SCAN for the lab's keys). Connections are kept between snapshots, so polling every 100 ms
 //! costs a few round trips, not a few handshakes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 use futures::future::join_all;
@@ -14,7 +14,8 @@ use super::conn::{ConnError, Target, connect_with};
 use super::parse::{self, cluster_info, cluster_nodes, replication, shard_health};
 use crate::model::Role;
 use crate::model::addr::NodeAddr;
-use crate::model::state::{ClusterState, NodeState, Unreachable};
+use crate::model::state::{ClusterState, KeyValue, NodeState, Unreachable};
+use crate::model::topology::Kind;
 
 /// Inspection must stay quick even when a node is paused (SIGSTOP): a paused node costs this
 /// long, then counts as unreachable.
@@ -24,6 +25,8 @@ const RESPONSE: Duration = Duration::from_millis(1500);
 pub struct Inspector {
     targets: Vec<Target>,
     prefix: Option<String>,
+    kind: Kind,
+    keys: Vec<String>,
     conns: Mutex<HashMap<NodeAddr, MultiplexedConnection>>,
 }
 
@@ -33,8 +36,22 @@ impl Inspector {
         Inspector {
             targets,
             prefix,
+            kind: Kind::Cluster,
+            keys: vec![],
             conns: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Also reads these keys on every node, for the checks that look at them.
+    pub fn watching(mut self, keys: Vec<String>) -> Inspector {
+        self.keys = keys;
+        self
+    }
+
+    /// Nodes of another kind than a cluster: known by their addresses.
+    pub fn of_kind(mut self, kind: Kind) -> Inspector {
+        self.kind = kind;
+        self
     }
 
     pub fn targets(&self) -> &[Target] {
@@ -58,7 +75,15 @@ impl Inspector {
         // A cached connection may belong to a node that restarted since: retry once afresh.
         for attempt in 0..2 {
             let mut c = self.conn(t).await?;
-            match query(&mut c, &t.addr, self.prefix.as_deref()).await {
+            match query(
+                &mut c,
+                &t.addr,
+                self.prefix.as_deref(),
+                &self.keys,
+                self.kind,
+            )
+            .await
+            {
                 Ok(n) => return Ok(n),
                 Err(e) => {
                     self.forget(&t.addr).await;
@@ -79,6 +104,16 @@ impl Inspector {
         let mut unreachable = vec![];
         for (t, r) in self.targets.iter().zip(results) {
             match r {
+                Ok(mut n) if !self.kind.is_cluster() => {
+                    // Without a cluster a node has no id of its own: its address is one, and
+                    // its master is the address INFO replication gives.
+                    n.id = n.addr.to_string();
+                    n.master_id = match n.role {
+                        Role::Replica => n.replication.master.as_ref().map(ToString::to_string),
+                        Role::Master => None,
+                    };
+                    nodes.push(n)
+                }
                 Ok(n) => nodes.push(n),
                 Err(reason) => unreachable.push(Unreachable {
                     addr: t.addr.clone(),
@@ -87,6 +122,7 @@ impl Inspector {
             }
         }
         ClusterState {
+            kind: self.kind,
             taken_ms: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis() as u64),
@@ -152,25 +188,108 @@ pub async fn count_keys(c: &mut MultiplexedConnection, prefix: &str) -> redis::R
     }
 }
 
+/// The keys the lab's checks read, in two round trips: their types, then what each type has
+/// to show (a string's value, a collection's size).
+async fn read_keys(
+    c: &mut MultiplexedConnection,
+    keys: &[String],
+) -> redis::RedisResult<BTreeMap<String, KeyValue>> {
+    if keys.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let mut types = pipe();
+    for k in keys {
+        types.cmd("TYPE").arg(k);
+    }
+    // A cluster node answers MOVED for a key it does not serve: that key is not here.
+    let types: Vec<String> = types
+        .ignore_errors()
+        .query_async::<Vec<redis::RedisResult<Value>>>(c)
+        .await?
+        .into_iter()
+        .map(|r| {
+            r.ok()
+                .and_then(|v| parse::text(&v))
+                .unwrap_or_else(|| "none".into())
+        })
+        .collect();
+    let mut sizes = pipe();
+    for (k, t) in keys.iter().zip(&types) {
+        let size = match t.as_str() {
+            "string" => "STRLEN",
+            "list" => "LLEN",
+            "hash" => "HLEN",
+            "set" => "SCARD",
+            "zset" => "ZCARD",
+            "stream" => "XLEN",
+            _ => "EXISTS",
+        };
+        sizes.cmd(size).arg(k);
+        // A string's value, cut to what a check may compare (a key of megabytes is no lab's).
+        if t == "string" {
+            sizes.cmd("GETRANGE").arg(k).arg(0).arg(MAX_VALUE - 1);
+        }
+    }
+    let replies: Vec<Value> = sizes
+        .ignore_errors()
+        .query_async::<Vec<redis::RedisResult<Value>>>(c)
+        .await?
+        .into_iter()
+        .map(|r| r.unwrap_or(Value::Nil))
+        .collect();
+    let mut replies = replies.into_iter();
+    let mut out = BTreeMap::new();
+    for (k, t) in keys.iter().zip(types) {
+        let len = match replies.next() {
+            Some(Value::Int(n)) if t != "none" => n.max(0) as u64,
+            _ => 0,
+        };
+        let value = if t == "string" {
+            replies.next().and_then(|v| parse::text(&v))
+        } else {
+            None
+        };
+        out.insert(
+            k.clone(),
+            KeyValue {
+                kind: t,
+                len,
+                value,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// The most of a string value a snapshot keeps.
+const MAX_VALUE: usize = 1024;
+
 async fn query(
     c: &mut MultiplexedConnection,
     addr: &NodeAddr,
     prefix: Option<&str>,
+    watched: &[String],
+    kind: Kind,
 ) -> redis::RedisResult<NodeState> {
+    // A plain node is not asked cluster questions: each refusal would count in its
+    // total_error_replies, which a lab may be watching. An empty echo keeps the places.
+    let cluster_cmd = |sub: &str| {
+        let mut c = cmd(if kind.is_cluster() { "CLUSTER" } else { "ECHO" });
+        c.arg(if kind.is_cluster() { sub } else { "" });
+        c
+    };
     let replies: Vec<redis::RedisResult<Value>> = pipe()
-        .cmd("CLUSTER")
-        .arg("NODES")
-        .cmd("CLUSTER")
-        .arg("INFO")
-        // Three sections in one reply (Redis 7): the link, the syncs served and what the
-        // `info` checks may read.
+        .add_command(cluster_cmd("NODES"))
+        .add_command(cluster_cmd("INFO"))
+        // Four sections in one reply (Redis 7): the link, the syncs served and what the
+        // `info` checks may read (a restart shows as a new run_id).
         .cmd("INFO")
         .arg("replication")
         .arg("stats")
         .arg("persistence")
+        .arg("server")
         .cmd("DBSIZE")
-        .cmd("CLUSTER")
-        .arg("SHARDS")
+        .add_command(cluster_cmd("SHARDS"))
         .cmd("INFO")
         .arg("commandstats")
         .ignore_errors()
@@ -204,6 +323,7 @@ async fn query(
         Some(p) => Some(count_keys(c, p).await?),
         None => None,
     };
+    let key_values = read_keys(c, watched).await?;
     let me = view.iter().find(|l| l.is_myself()).cloned();
     let Some(me) = me else {
         // Not a cluster node (cluster-enabled no): report it as such, with what we know.
@@ -228,6 +348,7 @@ async fn query(
             failover_requests: failover.requests,
             failover_accepted: failover.accepted,
             info_fields,
+            key_values,
         });
     };
     Ok(NodeState {
@@ -251,6 +372,7 @@ async fn query(
         failover_requests: failover.requests,
         failover_accepted: failover.accepted,
         info_fields,
+        key_values,
     })
 }
 

@@ -57,7 +57,7 @@ fn quoted(p: &Path) -> String {
 /// The node's configuration. Each setting is there for a reason noted beside it; the lab's own
 /// directives follow (lint refused those that would break isolation), so they win.
 pub fn config(node: &LocalNode, topo: &Topology) -> String {
-    let mut text = base_config(node, topo.node_timeout_ms);
+    let mut text = base_config(node, topo);
     let own = topo.config_for(&node.name);
     if !own.is_empty() {
         text.push_str("# The lab's own settings.\n");
@@ -71,9 +71,23 @@ pub fn config(node: &LocalNode, topo: &Topology) -> String {
     text
 }
 
-fn base_config(node: &LocalNode, node_timeout_ms: u64) -> String {
+fn base_config(node: &LocalNode, topo: &Topology) -> String {
     let ip = &node.addr.host;
     let dir = quoted(&node.dir);
+    let cluster = if topo.kind.is_cluster() {
+        format!(
+            "cluster-enabled yes\n\
+             cluster-config-file nodes.conf\n\
+             cluster-node-timeout {}\n\
+             # Without it MEET never completes on 127.0.158.x: peers would learn 127.0.0.1.\n\
+             cluster-announce-ip {ip}\n\
+             # Keep the lab's layout: no replica moves to another master by itself.\n\
+             cluster-allow-replica-migration no\n",
+            topo.node_timeout_ms
+        )
+    } else {
+        String::new()
+    };
     format!(
         "# Written by lab for node {name}.\n\
          bind {ip}\n\
@@ -83,15 +97,9 @@ fn base_config(node: &LocalNode, node_timeout_ms: u64) -> String {
          dir {dir}\n\
          pidfile {pid}\n\
          logfile {log}\n\
-         cluster-enabled yes\n\
-         cluster-config-file nodes.conf\n\
-         cluster-node-timeout {node_timeout_ms}\n\
-         # Without it MEET never completes on 127.0.158.x: peers would learn 127.0.0.1.\n\
-         cluster-announce-ip {ip}\n\
+         {cluster}\
          # Without it masters list their replicas as 127.0.0.1.\n\
          replica-announce-ip {ip}\n\
-         # Keep the lab's layout: no replica moves to another master by itself.\n\
-         cluster-allow-replica-migration no\n\
          # Lab data is reloaded, never persisted.\n\
          save \"\"\n\
          appendonly no\n\
@@ -116,12 +124,17 @@ pub enum AddrProblem {
     InUse(NodeAddr, Option<(u32, String)>),
 }
 
-/// Whether a node could listen on its port and its cluster bus port (port + 10000).
-pub fn probe(addr: &NodeAddr) -> std::result::Result<(), AddrProblem> {
+/// Whether a node could listen on its port and, for a cluster node, its bus port (port +
+/// 10000).
+pub fn probe(addr: &NodeAddr, bus: bool) -> std::result::Result<(), AddrProblem> {
     let Ok(ip) = addr.host.parse::<std::net::IpAddr>() else {
         return Err(AddrProblem::Unavailable);
     };
-    for port in [addr.port, addr.port.saturating_add(10000)] {
+    let ports = [
+        Some(addr.port),
+        bus.then(|| addr.port.saturating_add(10000)),
+    ];
+    for port in ports.into_iter().flatten() {
         match TcpListener::bind(SocketAddr::new(ip, port)) {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AddrNotAvailable => {
@@ -348,6 +361,13 @@ mod tests {
         assert!(c.contains("\nrepl-diskless-sync no\n"));
         assert!(!c.contains("bind-source-addr"));
         assert!(!c.contains("lab's own"));
+        let plain = Topology {
+            kind: crate::model::topology::Kind::Replication,
+            ..crate::lab::default_topology()
+        };
+        let p = config(&n, &plain);
+        assert!(!p.contains("cluster-"), "{p}");
+        assert!(p.contains("\nreplica-announce-ip 127.0.158.101\n"));
 
         // The lab's directives come last, so they win; an empty value keeps its quotes.
         let d = |node: Option<&str>, name: &str, value: &str| crate::model::topology::Directive {
@@ -377,7 +397,7 @@ mod tests {
     fn probing_a_busy_port_names_the_process() {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = l.local_addr().unwrap().port();
-        match probe(&NodeAddr::new("127.0.0.1", port)) {
+        match probe(&NodeAddr::new("127.0.0.1", port), true) {
             Err(AddrProblem::InUse(a, Some((pid, _)))) => {
                 assert_eq!(a.port, port);
                 assert_eq!(pid, std::process::id());

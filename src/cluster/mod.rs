@@ -14,6 +14,7 @@ pub mod parse;
 pub mod private;
 pub mod process;
 pub mod provision;
+pub mod replicate;
 pub mod restore;
 pub mod server;
 pub mod setup;

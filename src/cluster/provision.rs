@@ -17,6 +17,7 @@ use super::form::{self, Member, Phase, Progress};
 use super::inspect::Inspector;
 use super::local::{self, AddrProblem, LocalNode, Spawned, Stopped};
 use super::process;
+use super::replicate;
 use super::server::RedisServer;
 use super::setup;
 use super::statedir::{Backend, ClusterRecord, RecordNode, StateDir};
@@ -56,15 +57,22 @@ impl Spec {
 
     /// Forms, loads and sets up as the lab asks, on empty nodes.
     async fn build(&self, members: &[Member], progress: &dyn Progress) -> Result<ClusterState> {
+        let kind = self.topology.kind;
         if self.stage == Stage::NodesOnly {
             let targets = members.iter().map(|m| m.target.clone()).collect();
-            return Ok(Inspector::new(targets, self.prefix()).snapshot().await);
+            return Ok(Inspector::new(targets, self.prefix())
+                .of_kind(kind)
+                .snapshot()
+                .await);
         }
         let data = if self.stage == Stage::Data {
             self.data.as_ref()
         } else {
             None
         };
+        if !kind.is_cluster() {
+            return replicate::form(members, &self.topology, data, progress, FORM_DEADLINE).await;
+        }
         let snapshot = form::form(members, &self.topology, data, progress, FORM_DEADLINE).await?;
         if self.setup.is_empty() {
             return Ok(snapshot);
@@ -143,7 +151,7 @@ impl Cluster {
     }
 
     pub fn inspector(&self) -> Inspector {
-        Inspector::new(self.targets(), self.record.prefix.clone())
+        Inspector::new(self.targets(), self.record.prefix.clone()).of_kind(self.record.kind)
     }
 
     pub fn layout(&self, topo: &Topology) -> Option<Layout> {
@@ -370,6 +378,12 @@ async fn existing(
             lab = record.lab.as_str()
         )));
     }
+    // Plain Redis nodes are started anew: a node's config file may hold what the student
+    // made permanent (`replicaof`), which no command at run time takes back.
+    if !spec.topology.kind.is_cluster() && record.backend == Backend::Local {
+        stop_all(state).await;
+        return Ok(None);
+    }
     // Re-form on the running nodes; start only the missing ones.
     let Source::Local { server, .. } = source else {
         return reform(state, spec, cluster, 0, progress).await.map(Some);
@@ -400,7 +414,11 @@ async fn reform(
     progress: &dyn Progress,
 ) -> Result<(Cluster, UpOutcome, ClusterState)> {
     set_formed(state, false)?;
-    form::reset(&cluster.members, progress).await?;
+    if spec.topology.kind.is_cluster() {
+        form::reset(&cluster.members, progress).await?;
+    } else {
+        replicate::reset(&cluster.members, progress).await?;
+    }
     let snapshot = spec.build(&cluster.members, progress).await?;
     set_formed(state, true)?;
     Ok((cluster.clone(), UpOutcome::Reformed { restarted }, snapshot))
@@ -437,7 +455,7 @@ fn local_layout(
 ) -> Result<(Layout, bool)> {
     let check = |layout: &Layout| -> Result<bool> {
         for (_, addr) in layout.iter() {
-            match local::probe(addr) {
+            match local::probe(addr, topo.kind.is_cluster()) {
                 Ok(()) => {}
                 Err(AddrProblem::Unavailable) => return Ok(false),
                 Err(AddrProblem::InUse(busy, by)) => return Err(local::in_use_error(&busy, &by)),
@@ -514,7 +532,11 @@ async fn create(
             let auth = targets.first().is_some_and(|t| t.auth.is_set());
             let record = record_for(spec, Backend::Remote, &layout, auth, None);
             let cluster = Cluster::from_record(record.clone(), &targets[0].auth);
-            form::ensure_empty(&cluster.members).await?;
+            if topo.kind.is_cluster() {
+                form::ensure_empty(&cluster.members).await?;
+            } else {
+                replicate::ensure_empty(&cluster.members).await?;
+            }
             form::apply_config(&cluster.members, topo).await?;
             set_formed(state, false).ok();
             state.save_record(&record)?;
@@ -561,6 +583,7 @@ fn record_for(
         auth,
         redis_server: server.map(|s| s.path.clone()),
         config: spec.topology.config.clone(),
+        kind: spec.topology.kind,
     }
 }
 

@@ -169,6 +169,9 @@ pub struct ClusterRecord {
     /// those).
     #[serde(default)]
     pub config: Vec<crate::model::topology::Directive>,
+    /// A cluster, or plain Redis nodes (records from before kinds are clusters).
+    #[serde(default)]
+    pub kind: crate::model::topology::Kind,
 }
 
 impl ClusterRecord {

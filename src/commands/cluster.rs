@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::model::Role;
 use crate::model::health::problems;
 use crate::model::state::ClusterState;
+use crate::model::topology::Kind;
 use crate::render::table::Table;
 use crate::{msg, t};
 
@@ -88,12 +89,18 @@ async fn up(config: &Config, args: &UpArgs) -> Result<()> {
             }
             t!(
                 "cluster-created",
+                kind = state.kind.as_str(),
                 lab = lab_id.as_str(),
                 secs = secs,
                 summary = summary
             )
         }
-        UpOutcome::Reused => t!("cluster-reused", lab = lab_id.as_str(), summary = summary),
+        UpOutcome::Reused => t!(
+            "cluster-reused",
+            kind = state.kind.as_str(),
+            lab = lab_id.as_str(),
+            summary = summary
+        ),
         UpOutcome::Reformed { restarted } => t!(
             "cluster-reformed",
             lab = lab_id.as_str(),
@@ -104,10 +111,13 @@ async fn up(config: &Config, args: &UpArgs) -> Result<()> {
     };
     crate::outln!("{} {line}", style("✓").green().bold());
     if let Some(first) = cluster.members.first() {
-        crate::outln!(
-            "  {}",
-            t!("cluster-next", addr = first.target.addr.to_string())
-        );
+        let addr = &first.target.addr;
+        let next = if state.kind.is_cluster() {
+            t!("cluster-next", addr = addr.to_string())
+        } else {
+            t!("nodes-next", host = addr.host.as_str(), port = addr.port)
+        };
+        crate::outln!("  {next}");
     }
     Ok(())
 }
@@ -141,7 +151,9 @@ async fn status(config: &Config, args: &StatusArgs) -> Result<()> {
     } else {
         vec![]
     };
-    let mut table = Table::new(vec![
+    // Plain Redis nodes have no slots: their column goes.
+    let slots_col = state.kind.is_cluster();
+    let mut headers = vec![
         t!("status-node"),
         t!("status-role"),
         t!("status-slots"),
@@ -150,7 +162,11 @@ async fn status(config: &Config, args: &StatusArgs) -> Result<()> {
         t!("status-link"),
         t!("status-offset"),
         t!("status-flags"),
-    ]);
+    ];
+    if !slots_col {
+        headers.remove(2);
+    }
+    let mut table = Table::new(headers);
     let mut rows: Vec<(crate::model::addr::NodeAddr, Vec<String>)> = vec![];
     for n in &state.nodes {
         let role = match n.role {
@@ -168,7 +184,7 @@ async fn status(config: &Config, args: &StatusArgs) -> Result<()> {
             None => "-".into(),
         };
         let mut flags: Vec<String> = n.flags_seen(state.nodes.iter()).into_iter().collect();
-        if !n.info.state_ok {
+        if !n.info.state_ok && state.kind.is_cluster() {
             flags.push(t!("status-not-ok"));
         }
         if !n.open_slots.is_empty() {
@@ -229,13 +245,18 @@ async fn status(config: &Config, args: &StatusArgs) -> Result<()> {
         ));
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
-    for (_, r) in rows {
+    for (_, mut r) in rows {
+        if !slots_col {
+            r.remove(2);
+        }
         table.row(r);
     }
     crate::out!("{}", table.render());
     let issues = problems(&state);
-    if issues.is_empty() {
+    if issues.is_empty() && state.kind.is_cluster() {
         crate::outln!("{} {}", style("✓").green(), t!("status-healthy"));
+    } else if issues.is_empty() {
+        crate::outln!("{} {}", style("✓").green(), t!("status-healthy-plain"));
     } else {
         for p in &issues {
             crate::outln!("{} {}", style("✗").red(), p.msg().text());
@@ -256,20 +277,24 @@ fn warn(text: String) -> String {
 }
 
 async fn check(config: &Config, args: &CheckArgs) -> Result<()> {
-    let targets: Vec<Target> = match &args.node {
+    let (targets, kind): (Vec<Target>, Kind) = match &args.node {
         Some(seed) => {
             let seed: Target = seed.parse().map_err(Error::Usage)?;
-            discover(&seed)
+            let targets = discover(&seed)
                 .await
-                .map_err(|e| Error::Environment(e.unreachable(&seed.addr)))?
+                .map_err(|e| Error::Environment(e.unreachable(&seed.addr)))?;
+            (targets, Kind::Cluster)
         }
-        None => common::cluster(config, &args.nodes)?.targets(),
+        None => {
+            let cluster = common::cluster(config, &args.nodes)?;
+            (cluster.targets(), cluster.record.kind)
+        }
     };
     let first = targets[0].addr.clone();
     let expected = targets.len();
     let wait = args.wait.unwrap_or_default();
     // With --wait, look again until the cluster settles (gossip takes seconds) or time is up.
-    let inspector = Inspector::new(targets, None);
+    let inspector = Inspector::new(targets, None).of_kind(kind);
     let deadline = Instant::now() + wait;
     let (report, errors) = loop {
         let state = inspector.snapshot().await;

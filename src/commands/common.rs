@@ -154,6 +154,7 @@ pub fn cluster(config: &Config, nodes: &NodesArg) -> Result<Cluster> {
         auth: targets[0].auth.is_set(),
         redis_server: None,
         config: vec![],
+        kind: topo.kind,
     };
     let mut cluster = Cluster::from_record(record, &targets[0].auth);
     for (m, t) in cluster.members.iter_mut().zip(&targets) {

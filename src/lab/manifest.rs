@@ -23,7 +23,7 @@ use crate::model::dataset::{DataType, Dataset};
 use crate::model::node::{NodeRef, is_host_id};
 use crate::model::setup::{SetupAction, Stage};
 use crate::model::slots::{SLOTS, SlotRange, SlotSet};
-use crate::model::topology::{Directive, Topology};
+use crate::model::topology::{Directive, Kind, Topology};
 use crate::msg;
 use crate::verify::args::Build;
 use crate::verify::{Check, RawCheck, reads_consistency};
@@ -88,10 +88,13 @@ struct RawManifest {
 #[derive(Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 struct RawTopology {
+    #[serde(default)]
+    kind: Option<Spanned<Kind>>,
     hosts: Vec<Node>,
     ports: Vec<Spanned<u16>>,
     #[serde(default)]
     node_timeout: Option<Spanned<u64>>,
+    #[serde(default)]
     masters: Vec<RawMaster>,
     #[serde(default)]
     replicas: Vec<RawReplica>,
@@ -248,6 +251,8 @@ fn validate_config(raw: &RawTopology, topo: &Topology, cx: &mut Ctx) -> Vec<Dire
 #[serde(deny_unknown_fields)]
 struct RawMaster {
     node: Node,
+    /// A cluster master's slots; a replication master has none.
+    #[serde(default)]
     slots: Vec<Spanned<SlotRange>>,
 }
 
@@ -456,6 +461,23 @@ impl Manifest {
         })
     }
 
+    /// Every key the lab's checks read, once each: what its snapshots fetch.
+    pub fn keys_read(&self) -> Vec<String> {
+        let steps = self.steps.iter().flat_map(|s| &s.checks);
+        let graded = self
+            .exercise
+            .iter()
+            .flat_map(|e| &e.scheme.criteria)
+            .flat_map(|c| &c.checks);
+        let mut out: Vec<String> = vec![];
+        for k in steps.chain(graded).flat_map(|c| c.keys()) {
+            if !out.iter().any(|x| x == k) {
+                out.push(k.to_string());
+            }
+        }
+        out
+    }
+
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.id == id)
     }
@@ -467,6 +489,7 @@ const MAX_CLUSTER_PORT: u16 = u16::MAX - BUS_OFFSET;
 
 fn validate_topology(raw: &RawTopology, cx: &mut Ctx) -> Option<Topology> {
     let mut ok = true;
+    let kind = raw.kind.as_ref().map_or(Kind::Cluster, |k| k.value);
     let mut hosts = vec![];
     for h in &raw.hosts {
         if !is_host_id(&h.value) {
@@ -484,7 +507,7 @@ fn validate_topology(raw: &RawTopology, cx: &mut Ctx) -> Option<Topology> {
         if p.value == 0 || ports.contains(&p.value) {
             cx.error(p, msg!("lint-bad-port", value = p.value));
             ok = false;
-        } else if p.value > MAX_CLUSTER_PORT {
+        } else if kind.is_cluster() && p.value > MAX_CLUSTER_PORT {
             // Each node also listens on its cluster bus, port + 10000 (`cluster-port` unset).
             cx.error(
                 p,
@@ -496,7 +519,8 @@ fn validate_topology(raw: &RawTopology, cx: &mut Ctx) -> Option<Topology> {
         }
     }
     for p in &raw.ports {
-        if ports.contains(&p.value)
+        if kind.is_cluster()
+            && ports.contains(&p.value)
             && ports.contains(&p.value.saturating_sub(BUS_OFFSET))
             && p.value > BUS_OFFSET
         {
@@ -522,7 +546,17 @@ fn validate_topology(raw: &RawTopology, cx: &mut Ctx) -> Option<Topology> {
         Some(t) => t.value,
         None => DEFAULT_NODE_TIMEOUT_MS,
     };
+    if let Some(k) = raw.kind.as_ref().filter(|k| !k.value.is_cluster())
+        && let Some(t) = &raw.node_timeout
+    {
+        cx.error(
+            t,
+            msg!("lint-node-timeout-not-cluster", kind = k.value.as_str()),
+        );
+        ok = false;
+    }
     let mut topo = Topology {
+        kind,
         hosts,
         ports,
         node_timeout_ms,
@@ -541,6 +575,14 @@ fn validate_topology(raw: &RawTopology, cx: &mut Ctx) -> Option<Topology> {
         if !placed.insert(node.clone()) {
             cx.error(&m.node, msg!("lint-node-twice", value = node.to_string()));
             ok = false;
+            continue;
+        }
+        if !kind.is_cluster() {
+            if let Some(r) = m.slots.first() {
+                cx.error(r, msg!("lint-slots-not-cluster", kind = kind.as_str()));
+                ok = false;
+            }
+            topo.masters.push((node, SlotSet::new()));
             continue;
         }
         let mut slots = SlotSet::new();
@@ -563,7 +605,7 @@ fn validate_topology(raw: &RawTopology, cx: &mut Ctx) -> Option<Topology> {
         }
         topo.masters.push((node, slots));
     }
-    if ok && owned.len() != usize::from(SLOTS) {
+    if ok && kind.is_cluster() && owned.len() != usize::from(SLOTS) {
         let missing = SlotSet::all().difference(&owned);
         match raw.masters.first() {
             Some(m) => cx.error(
@@ -579,6 +621,11 @@ fn validate_topology(raw: &RawTopology, cx: &mut Ctx) -> Option<Topology> {
         ok = false;
     }
     for r in &raw.replicas {
+        if kind == Kind::Standalone {
+            cx.error(&r.node, msg!("lint-replicas-standalone"));
+            ok = false;
+            continue;
+        }
         let node = cx.node(&r.node, &topo);
         let master = cx.node(&r.of, &topo);
         let (Some(node), Some(master)) = (node, master) else {

@@ -183,6 +183,7 @@ pub fn default_topology() -> Topology {
     use crate::model::slots::{SlotRange, SlotSet};
     let r = |a, b| SlotSet::from_ranges([SlotRange::new(a, b)]);
     Topology {
+        kind: crate::model::topology::Kind::Cluster,
         hosts: vec!["a".into(), "b".into(), "c".into()],
         ports: vec![6379, 6380],
         node_timeout_ms: manifest::DEFAULT_NODE_TIMEOUT_MS,

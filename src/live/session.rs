@@ -17,14 +17,16 @@ pub struct Session {
 
 impl Session {
     pub fn new(lab: Lab, cluster: Cluster) -> Result<Session> {
-        let topology = lab.runnable()?.topology.clone();
+        let manifest = lab.runnable()?;
+        let topology = manifest.topology.clone();
+        let keys = manifest.keys_read();
         let layout = cluster.layout(&topology).ok_or_else(|| {
             Error::Usage(msg!(
                 "error-cluster-other-lab",
                 lab = cluster.record.lab.as_str()
             ))
         })?;
-        let inspector = cluster.inspector();
+        let inspector = cluster.inspector().watching(keys);
         Ok(Session {
             lab,
             cluster,

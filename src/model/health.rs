@@ -137,6 +137,14 @@ pub fn problems(s: &ClusterState) -> Vec<Problem> {
             reason: u.reason.clone(),
         });
     }
+    if !s.kind.is_cluster() {
+        for r in s.replicas_out_of_sync() {
+            out.push(Problem::LinkDown {
+                addr: r.addr.clone(),
+            });
+        }
+        return out;
+    }
     for n in &s.nodes {
         if n.id.is_empty() {
             out.push(Problem::NotClusterNode {

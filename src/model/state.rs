@@ -193,6 +193,19 @@ pub struct NodeState {
     /// checks that read any of them by name (`info: { node, field, … }`).
     #[serde(default)]
     pub info_fields: BTreeMap<String, String>,
+    /// The keys the lab's checks read (`key: { node, key, … }`), as this node holds them.
+    #[serde(default)]
+    pub key_values: BTreeMap<String, KeyValue>,
+}
+
+/// One key as a node holds it: its type (`none` when missing), its length (a string's bytes,
+/// a collection's members) and, for a string, its value.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyValue {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub len: u64,
+    pub value: Option<String>,
 }
 
 impl NodeState {
@@ -249,6 +262,10 @@ pub struct Disagreement {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClusterState {
+    /// What the nodes are meant to be: a cluster, or plain Redis nodes (whose ids are their
+    /// addresses, and whose masters are known from INFO replication).
+    #[serde(default)]
+    pub kind: super::topology::Kind,
     /// When the snapshot was taken (Unix time, ms): what "how long did it take" is measured by.
     #[serde(default)]
     pub taken_ms: u64,
@@ -301,9 +318,11 @@ impl ClusterState {
 
     /// Masters that serve at least one slot.
     pub fn masters(&self) -> impl Iterator<Item = &NodeState> {
+        // In a cluster a master without slots serves nothing; without one, every master does.
+        let cluster = self.kind.is_cluster();
         self.nodes
             .iter()
-            .filter(|n| n.is_master() && !n.slots.is_empty())
+            .filter(move |n| n.is_master() && (!cluster || !n.slots.is_empty()))
     }
 
     pub fn replicas(&self) -> impl Iterator<Item = &NodeState> {
@@ -457,8 +476,14 @@ impl ClusterState {
         self.masters().map(|m| m.keys).sum()
     }
 
-    /// Every node up, every slot covered once, views agreeing, replicas linked, no open slots.
+    /// Every node up, every slot covered once, views agreeing, replicas linked, no open slots;
+    /// without a cluster, every node up and every replica linked.
     pub fn is_healthy(&self) -> bool {
+        if !self.kind.is_cluster() {
+            return self.unreachable.is_empty()
+                && !self.nodes.is_empty()
+                && self.replicas_out_of_sync().is_empty();
+        }
         self.unreachable.is_empty()
             && self.all_ok()
             && self.all_slots_covered()
@@ -579,10 +604,12 @@ pub mod tests {
                     failover_requests: 0,
                     failover_accepted: 0,
                     info_fields: Default::default(),
+                    key_values: Default::default(),
                 }
             })
             .collect();
         ClusterState {
+            kind: Default::default(),
             taken_ms: 0,
             nodes,
             unreachable: vec![],

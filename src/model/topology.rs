@@ -8,13 +8,53 @@ use super::addr::NodeAddr;
 use super::node::NodeRef;
 use super::slots::SlotSet;
 
+/// What the nodes of a lab are to each other.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Redis Cluster: every node `cluster-enabled`, slots shared among the masters.
+    #[default]
+    Cluster,
+    /// Plain Redis: masters, and replicas that follow them with REPLICAOF.
+    Replication,
+    /// Plain Redis nodes on their own.
+    Standalone,
+}
+
+impl Kind {
+    /// The first host of this kind in the course's machines (the Vagrant ones): local layouts
+    /// keep the offsets between them, so 192.168.158.10 is 127.0.158.10 as .100 is .100.
+    pub fn course_base(self) -> Ipv4Addr {
+        match self {
+            Kind::Cluster => VAGRANT_BASE,
+            Kind::Replication | Kind::Standalone => Ipv4Addr::new(192, 168, 158, 10),
+        }
+    }
+
+    pub fn is_cluster(self) -> bool {
+        self == Kind::Cluster
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Cluster => "cluster",
+            Kind::Replication => "replication",
+            Kind::Standalone => "standalone",
+        }
+    }
+}
+
 /// A validated topology: every name resolves, every slot has one owner.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Topology {
+    pub kind: Kind,
     pub hosts: Vec<String>,
     pub ports: Vec<u16>,
-    /// `cluster-node-timeout` the lab runs with, in milliseconds.
+    /// `cluster-node-timeout` the lab runs with, in milliseconds (cluster labs).
     pub node_timeout_ms: u64,
+    /// A cluster's masters with their slots; a replication lab's masters with none.
     pub masters: Vec<(NodeRef, SlotSet)>,
     /// Replica and the master it follows.
     pub replicas: Vec<(NodeRef, NodeRef)>,
@@ -94,6 +134,13 @@ fn nth_ip(base: Ipv4Addr, i: usize) -> Ipv4Addr {
     Ipv4Addr::from(u32::from(base).wrapping_add(i as u32))
 }
 
+/// Where a kind's first host goes when the cluster's first host is at `base`: the course's
+/// distance between them kept (127.0.158.100 → replication at 127.0.158.10).
+fn kind_base(kind: Kind, base: Ipv4Addr) -> Ipv4Addr {
+    let offset = u32::from(kind.course_base()).wrapping_sub(u32::from(VAGRANT_BASE));
+    Ipv4Addr::from(u32::from(base).wrapping_add(offset))
+}
+
 impl Layout {
     fn by_host(kind: LayoutKind, topo: &Topology, ip: impl Fn(usize) -> String) -> Layout {
         let mut map = BTreeMap::new();
@@ -108,14 +155,15 @@ impl Layout {
     }
 
     pub fn local(topo: &Topology, base: Ipv4Addr) -> Layout {
+        let first = kind_base(topo.kind, base);
         Layout::by_host(LayoutKind::Local { base }, topo, |i| {
-            nth_ip(base, i).to_string()
+            nth_ip(first, i).to_string()
         })
     }
 
     pub fn vagrant(topo: &Topology) -> Layout {
         Layout::by_host(LayoutKind::Vagrant, topo, |i| {
-            nth_ip(VAGRANT_BASE, i).to_string()
+            nth_ip(topo.kind.course_base(), i).to_string()
         })
     }
 
@@ -186,6 +234,7 @@ pub(crate) mod tests {
     pub fn course_topology() -> Topology {
         let r = |a, b| SlotSet::from_ranges([SlotRange::new(a, b)]);
         Topology {
+            kind: Kind::Cluster,
             hosts: vec!["a".into(), "b".into(), "c".into()],
             ports: vec![6379, 6380],
             node_timeout_ms: 5000,
@@ -255,6 +304,28 @@ pub(crate) mod tests {
             Some(&NodeRef::new("b", 6379))
         );
         assert!(Layout::given(&t, &[NodeAddr::new("h", 1)]).is_none());
+    }
+
+    #[test]
+    fn each_kind_keeps_the_course_s_distance_from_the_cluster() {
+        let t = Topology {
+            kind: Kind::Replication,
+            ports: vec![6379],
+            ..course_topology()
+        };
+        let at = |l: &Layout, h: &str| l.addr(&NodeRef::new(h, 6379)).unwrap().to_string();
+        assert_eq!(
+            at(&Layout::local(&t, DEFAULT_LOCAL_BASE), "a"),
+            "127.0.158.10:6379"
+        );
+        assert_eq!(
+            at(&Layout::local(&t, DEFAULT_LOCAL_BASE), "c"),
+            "127.0.158.12:6379"
+        );
+        assert_eq!(at(&Layout::vagrant(&t), "b"), "192.168.158.11:6379");
+        // A test's own range: its replication hosts stay inside it.
+        let test_base = Ipv4Addr::new(127, 0, 71, 100);
+        assert_eq!(at(&Layout::local(&t, test_base), "a"), "127.0.71.10:6379");
     }
 
     #[test]

@@ -101,6 +101,7 @@ pub fn describe(s: &ClusterState, a: &NodeAddr) -> Msg {
         return msg!("verify-it-does-not-answer");
     };
     match n.role {
+        Role::Master if !s.kind.is_cluster() => msg!("verify-it-is-plain-master"),
         Role::Master if n.slots.is_empty() => msg!("verify-it-is-empty-master"),
         Role::Master => msg!("verify-it-is-master", slots = n.slots.to_string()),
         Role::Replica => {

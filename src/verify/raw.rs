@@ -168,10 +168,12 @@ mod tests {
              - syncs: { node: a:6379, full: 0, partial: 1 }\n\
              - info: { node: a:6379, field: connected_slaves, ge: 1 }\n\
              - info: { node: a:6379, field: sync_full, increased: 1 }\n\
-             - info: { node: a:6379, field: master_link_status, changed: false }\n";
+             - info: { node: a:6379, field: master_link_status, changed: false }\n\
+             - key: { node: b:6379, key: course, type: string, value: redis, len: 5 }\n\
+             - key: { node: b:6379, key: gone, exists: false }\n";
         let (checks, problems) = build(yaml);
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(checks.len(), 24);
+        assert_eq!(checks.len(), 26);
         let kinds: Vec<&str> = checks.iter().map(|c| c.name()).collect();
         for k in crate::verify::kinds::names() {
             assert!(kinds.contains(&k), "{k} not covered");

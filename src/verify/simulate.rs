@@ -166,10 +166,12 @@ pub fn simulate(
                 failover_requests: 0,
                 failover_accepted: 0,
                 info_fields: Default::default(),
+                key_values: Default::default(),
             }
         })
         .collect();
     ClusterState {
+        kind: Default::default(),
         taken_ms: 0,
         nodes,
         unreachable: vec![],

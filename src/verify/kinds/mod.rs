@@ -8,6 +8,7 @@ mod elapsed;
 mod epoch_rose;
 mod flagged;
 mod info;
+mod key;
 mod keys;
 mod keys_follow_slots;
 mod known_nodes;
@@ -32,6 +33,7 @@ pub use elapsed::Elapsed;
 pub use epoch_rose::EpochRose;
 pub use flagged::{FailFlag, Flagged};
 pub use info::Info;
+pub use key::Key;
 pub use keys::Keys;
 pub use keys_follow_slots::KeysFollowSlots;
 pub use known_nodes::KnownNodes;
@@ -70,6 +72,7 @@ pub static KINDS: &[&KindDef] = &[
     &keys_follow_slots::DEF,
     &syncs::DEF,
     &info::DEF,
+    &key::DEF,
 ];
 
 /// The kind written `name` in YAML.
