@@ -47,6 +47,7 @@ lint-replica-of-non-master = { $value } is not a master of the topology, so it c
 lint-node-timeout-not-cluster = node-timeout is a cluster setting; a { $kind } topology has no cluster.
 lint-slots-not-cluster = slots belong to a cluster; the masters of a { $kind } topology serve every key.
 lint-replicas-standalone = a standalone topology has no replicas: use `kind: replication`.
+lint-bad-password = a lab password is 1 to 128 characters, without spaces.
 lint-bad-prefix = “{ $value }” cannot be a key prefix; use a non-empty prefix without spaces or “*”, like “mf:”.
 lint-too-many-keys = { $value } keys is more than the 10000000 a lab may load.
 lint-unknown-check-kind = “{ $value }” is not a kind of check. Known kinds: { $known }.

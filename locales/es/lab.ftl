@@ -47,6 +47,7 @@ lint-replica-of-non-master = { $value } no es un maestro de la topología, así 
 lint-node-timeout-not-cluster = node-timeout es un ajuste del cluster; una topología { $kind } no tiene cluster.
 lint-slots-not-cluster = los slots son cosa del cluster; los maestros de una topología { $kind } sirven todas las claves.
 lint-replicas-standalone = una topología standalone no tiene réplicas: usa `kind: replication`.
+lint-bad-password = la contraseña de un laboratorio tiene de 1 a 128 caracteres, sin espacios.
 lint-bad-prefix = «{ $value }» no puede ser un prefijo de claves; usa un prefijo no vacío sin espacios ni «*», como «mf:».
 lint-too-many-keys = { $value } claves son más de las 10000000 que puede cargar un laboratorio.
 lint-unknown-check-kind = «{ $value }» no es un tipo de comprobación. Tipos conocidos: { $known }.

@@ -12,9 +12,10 @@ use std::time::Duration;
 
 use redis::Value;
 
-use super::conn::{Target, connect};
+use super::conn::{Auth, Target, connect};
 use super::parse;
 use crate::i18n::Msg;
+use crate::model::state::ConnError;
 use crate::msg;
 
 /// Why a line is sent.
@@ -50,13 +51,55 @@ pub fn words_for(args: &[String], purpose: Purpose) -> Vec<String> {
 /// Bounded by `timeout`, the wait for a promotion included.
 /// Sends one solution line; its reply as text. With `expect_error`, the line succeeds only
 /// when the node refuses it with an error starting so (case aside), and the error is the text.
+/// A line refused with NOAUTH (or a connection that needs a password) is sent once more with
+/// `lab_password`, the one the lab's own steps set, unless the line expects that refusal.
 pub async fn send(
     target: &Target,
     args: &[String],
     purpose: Purpose,
     timeout: Duration,
     expect_error: Option<&str>,
+    lab_password: Option<&Auth>,
 ) -> Result<String, Msg> {
+    let first = send_once(target, args, purpose, timeout, expect_error).await;
+    match (first, lab_password) {
+        (Err(Sent::NeedsAuth(_)), Some(auth)) if expect_error.is_none() => {
+            let with = Target::new(target.addr.clone(), auth.clone());
+            send_once(&with, args, purpose, timeout, None)
+                .await
+                .map_err(Sent::into_msg)
+        }
+        (r, _) => r.map_err(Sent::into_msg),
+    }
+}
+
+/// A line that failed, and whether a password would have helped.
+enum Sent {
+    NeedsAuth(Msg),
+    Failed(Msg),
+}
+
+impl Sent {
+    fn into_msg(self) -> Msg {
+        match self {
+            Sent::NeedsAuth(m) | Sent::Failed(m) => m,
+        }
+    }
+}
+
+impl From<Msg> for Sent {
+    fn from(m: Msg) -> Sent {
+        Sent::Failed(m)
+    }
+}
+
+async fn send_once(
+    target: &Target,
+    args: &[String],
+    purpose: Purpose,
+    timeout: Duration,
+    expect_error: Option<&str>,
+) -> Result<String, Sent> {
     let line = args.join(" ");
     let failed = |reason: String| msg!("solution-failed", line = line.as_str(), reason = reason);
     let job = async {
@@ -64,9 +107,13 @@ pub async fn send(
         let Some((name, rest)) = args.split_first() else {
             return Ok(String::new());
         };
-        let mut c = connect(target)
-            .await
-            .map_err(|e| failed(e.unreachable(&target.addr).text()))?;
+        let mut c = connect(target).await.map_err(|e| {
+            let m = failed(e.unreachable(&target.addr).text());
+            match e {
+                ConnError::AuthRequired => Sent::NeedsAuth(m),
+                _ => Sent::Failed(m),
+            }
+        })?;
         let mut cmd = redis::cmd(name);
         for a in rest {
             cmd.arg(a);
@@ -83,23 +130,24 @@ pub async fn send(
                 {
                     Ok(said)
                 }
-                _ => Err(failed(said)),
+                _ if code == "NOAUTH" => Err(Sent::NeedsAuth(failed(said))),
+                _ => Err(Sent::Failed(failed(said))),
             }
         };
         let reply = match cmd.query_async::<Value>(&mut c).await {
             Ok(Value::ServerError(e)) => return refused(e.code(), e.details()),
             Err(e) if e.code().is_some() => return refused(e.code().unwrap_or(""), e.detail()),
-            Err(e) => return Err(failed(e.to_string())),
+            Err(e) => return Err(failed(e.to_string()).into()),
             Ok(v) => v,
         };
         if let Some(p) = expect_error {
             let got = parse::text(&reply).unwrap_or_else(|| format!("{reply:?}"));
-            return Err(msg!(
+            return Err(Sent::Failed(msg!(
                 "solution-expected-error",
                 line = line.as_str(),
                 error = p,
                 got = got
-            ));
+            )));
         }
         if is_failover(&args) {
             promoted(&mut c).await.map_err(|e| failed(e.to_string()))?;
@@ -109,11 +157,11 @@ pub async fn send(
     tokio::time::timeout(timeout, job)
         .await
         .unwrap_or_else(|_| {
-            Err(msg!(
+            Err(Sent::Failed(msg!(
                 "solution-timed-out",
                 line = line.as_str(),
                 seconds = timeout.as_secs()
-            ))
+            )))
         })
 }
 

@@ -14,7 +14,9 @@ use super::conn::{ConnError, Target, connect_with};
 use super::parse::{self, cluster_info, cluster_nodes, replication, shard_health};
 use crate::model::Role;
 use crate::model::addr::NodeAddr;
-use crate::model::state::{ClusterState, KeyValue, NodeState, Unreachable};
+use crate::model::state::{
+    ClusterState, KeyValue, NodeState, SECRET_DIRECTIVES, SECRET_SHOWN, Unreachable,
+};
 use crate::model::topology::Kind;
 
 /// Inspection must stay quick even when a node is paused (SIGSTOP): a paused node costs this
@@ -27,6 +29,8 @@ pub struct Inspector {
     prefix: Option<String>,
     kind: Kind,
     keys: Vec<String>,
+    config: Vec<String>,
+    fallback: Option<super::conn::Auth>,
     conns: Mutex<HashMap<NodeAddr, MultiplexedConnection>>,
 }
 
@@ -38,6 +42,8 @@ impl Inspector {
             prefix,
             kind: Kind::Cluster,
             keys: vec![],
+            config: vec![],
+            fallback: None,
             conns: Mutex::new(HashMap::new()),
         }
     }
@@ -45,6 +51,18 @@ impl Inspector {
     /// Also reads these keys on every node, for the checks that look at them.
     pub fn watching(mut self, keys: Vec<String>) -> Inspector {
         self.keys = keys;
+        self
+    }
+
+    /// Also reads these CONFIG parameters on every node.
+    pub fn reading_config(mut self, names: Vec<String>) -> Inspector {
+        self.config = names;
+        self
+    }
+
+    /// A password to try on a node that asks for one: the one the lab's steps set.
+    pub fn with_fallback(mut self, auth: Option<super::conn::Auth>) -> Inspector {
+        self.fallback = auth;
         self
     }
 
@@ -62,7 +80,13 @@ impl Inspector {
         if let Some(c) = self.conns.lock().await.get(&t.addr) {
             return Ok(c.clone());
         }
-        let c = connect_with(t, CONNECT, RESPONSE).await?;
+        let c = match (connect_with(t, CONNECT, RESPONSE).await, &self.fallback) {
+            (Err(ConnError::AuthRequired), Some(auth)) => {
+                let with = Target::new(t.addr.clone(), auth.clone());
+                connect_with(&with, CONNECT, RESPONSE).await?
+            }
+            (c, _) => c?,
+        };
         self.conns.lock().await.insert(t.addr.clone(), c.clone());
         Ok(c)
     }
@@ -75,15 +99,7 @@ impl Inspector {
         // A cached connection may belong to a node that restarted since: retry once afresh.
         for attempt in 0..2 {
             let mut c = self.conn(t).await?;
-            match query(
-                &mut c,
-                &t.addr,
-                self.prefix.as_deref(),
-                &self.keys,
-                self.kind,
-            )
-            .await
-            {
+            match query(&mut c, &t.addr, self).await {
                 Ok(n) => return Ok(n),
                 Err(e) => {
                     self.forget(&t.addr).await;
@@ -261,16 +277,46 @@ async fn read_keys(
     Ok(out)
 }
 
+/// The CONFIG parameters the lab's checks read, in one round trip; a password only as set or
+/// not.
+async fn read_config(
+    c: &mut MultiplexedConnection,
+    names: &[String],
+) -> redis::RedisResult<BTreeMap<String, String>> {
+    if names.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let mut p = pipe();
+    for n in names {
+        p.cmd("CONFIG").arg("GET").arg(n);
+    }
+    let replies: Vec<redis::RedisResult<Value>> = p.ignore_errors().query_async(c).await?;
+    let mut out = BTreeMap::new();
+    for (n, r) in names.iter().zip(replies) {
+        // [name, value] for a known parameter; an empty array for an unknown one.
+        let Ok(Value::Array(pair)) = r else { continue };
+        let Some(value) = pair.get(1).and_then(parse::text) else {
+            continue;
+        };
+        let value = if SECRET_DIRECTIVES.contains(&n.as_str()) && !value.is_empty() {
+            SECRET_SHOWN.to_string()
+        } else {
+            value
+        };
+        out.insert(n.clone(), value);
+    }
+    Ok(out)
+}
+
 /// The most of a string value a snapshot keeps.
 const MAX_VALUE: usize = 1024;
 
 async fn query(
     c: &mut MultiplexedConnection,
     addr: &NodeAddr,
-    prefix: Option<&str>,
-    watched: &[String],
-    kind: Kind,
+    ask: &Inspector,
 ) -> redis::RedisResult<NodeState> {
+    let (prefix, kind) = (ask.prefix.as_deref(), ask.kind);
     // A plain node is not asked cluster questions: each refusal would count in its
     // total_error_replies, which a lab may be watching. An empty echo keeps the places.
     let cluster_cmd = |sub: &str| {
@@ -323,7 +369,8 @@ async fn query(
         Some(p) => Some(count_keys(c, p).await?),
         None => None,
     };
-    let key_values = read_keys(c, watched).await?;
+    let key_values = read_keys(c, &ask.keys).await?;
+    let config = read_config(c, &ask.config).await?;
     let me = view.iter().find(|l| l.is_myself()).cloned();
     let Some(me) = me else {
         // Not a cluster node (cluster-enabled no): report it as such, with what we know.
@@ -349,6 +396,7 @@ async fn query(
             failover_accepted: failover.accepted,
             info_fields,
             key_values,
+            config,
         });
     };
     Ok(NodeState {
@@ -373,6 +421,7 @@ async fn query(
         failover_accepted: failover.accepted,
         info_fields,
         key_values,
+        config,
     })
 }
 

@@ -319,6 +319,12 @@ pub async fn stop(pid: Option<u32>, dir: &Path, addr: Option<&NodeAddr>) -> Stop
             }
             if gone(pid, Duration::from_millis(300)).await {
                 Stopped::Shutdown
+            } else if {
+                // SHUTDOWN refused (a password the student set): SIGTERM is clean too.
+                process::signal(pid, Signal::SIGTERM);
+                gone(pid, Duration::from_millis(500)).await
+            } {
+                Stopped::Shutdown
             } else {
                 process::signal(pid, Signal::SIGKILL);
                 gone(pid, Duration::from_millis(500)).await;
@@ -431,10 +437,12 @@ pub enum FaultError {
     DidNotStop,
 }
 
+/// `auth` is what a clean stop's SHUTDOWN authenticates with (the lab's password, say).
 pub async fn fault(
     server: Option<&Path>,
     node: &LocalNode,
     f: Fault,
+    auth: &super::conn::Auth,
 ) -> std::result::Result<Option<u32>, FaultError> {
     let pid = node.pid();
     match f {
@@ -467,13 +475,24 @@ pub async fn fault(
                 }
                 Fault::Stop => {
                     process::signal(pid, Signal::SIGCONT);
-                    let target = super::conn::Target::new(node.addr.clone(), Default::default());
-                    if let Ok(mut c) = super::conn::connect(&target).await {
-                        // Its connection ends as it stops: the reply never comes, by design.
-                        let _ = redis::cmd("SHUTDOWN")
+                    let target = super::conn::Target::new(node.addr.clone(), auth.clone());
+                    let refused = match super::conn::connect(&target).await {
+                        // Its connection ends as it stops: the reply never comes, by design;
+                        // an error reply (NOAUTH, say) is a refusal.
+                        Ok(mut c) => match redis::cmd("SHUTDOWN")
                             .arg("SAVE")
-                            .query_async::<()>(&mut c)
-                            .await;
+                            .query_async::<redis::Value>(&mut c)
+                            .await
+                        {
+                            Ok(redis::Value::ServerError(_)) => true,
+                            Err(e) => e.code().is_some(),
+                            Ok(_) => false,
+                        },
+                        Err(_) => true,
+                    };
+                    if refused {
+                        // SIGTERM is a clean shutdown too (saving only where save points say).
+                        process::signal(pid, Signal::SIGTERM);
                     }
                     if !gone(pid, Duration::from_secs(10)).await {
                         return Err(FaultError::DidNotStop);

@@ -56,7 +56,8 @@ pub fn run(config: &Config, args: &NodeArgs) -> Result<()> {
         .or_else(|| config.redis_server.clone())
         .or_else(|| crate::cluster::server::find_on_path("redis-server"));
     let _lock = config.state.lock()?;
-    let done = rt.block_on(local::fault(server.as_deref(), &node, fault));
+    let auth = stop_auth(config, &cluster.record.lab);
+    let done = rt.block_on(local::fault(server.as_deref(), &node, fault, &auth));
     let node_s = addr.to_string();
     match done {
         Ok(pid) => {
@@ -102,4 +103,21 @@ pub fn run(config: &Config, args: &NodeArgs) -> Result<()> {
             node = node_s
         ))),
     }
+}
+
+/// What a clean stop authenticates with: REDISCLI_AUTH if given, else the password the lab's
+/// steps set (a node the student protected still stops with SHUTDOWN SAVE).
+fn stop_auth(config: &Config, lab: &str) -> Auth {
+    let given = Auth::from_env();
+    if given.is_set() {
+        return given;
+    }
+    config
+        .catalog
+        .load(lab)
+        .ok()
+        .and_then(|l| l.manifest)
+        .and_then(|m| m.topology.password)
+        .map(|p| Auth::password(p.expose()))
+        .unwrap_or_default()
 }

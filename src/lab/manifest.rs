@@ -98,6 +98,9 @@ struct RawTopology {
     masters: Vec<RawMaster>,
     #[serde(default)]
     replicas: Vec<RawReplica>,
+    /// The password the lab's steps set with requirepass/masterauth.
+    #[serde(default)]
+    password: Option<Spanned<String>>,
     /// `all:` or a node name, then directive: value.
     #[serde(default)]
     config: BTreeMap<String, BTreeMap<String, Spanned<ConfigValue>>>,
@@ -461,21 +464,24 @@ impl Manifest {
         })
     }
 
-    /// Every key the lab's checks read, once each: what its snapshots fetch.
-    pub fn keys_read(&self) -> Vec<String> {
+    fn all_checks(&self) -> impl Iterator<Item = &crate::verify::Check> {
         let steps = self.steps.iter().flat_map(|s| &s.checks);
         let graded = self
             .exercise
             .iter()
             .flat_map(|e| &e.scheme.criteria)
             .flat_map(|c| &c.checks);
-        let mut out: Vec<String> = vec![];
-        for k in steps.chain(graded).flat_map(|c| c.keys()) {
-            if !out.iter().any(|x| x == k) {
-                out.push(k.to_string());
-            }
-        }
-        out
+        steps.chain(graded)
+    }
+
+    /// Every key the lab's checks read, once each: what its snapshots fetch.
+    pub fn keys_read(&self) -> Vec<String> {
+        once_each(self.all_checks().flat_map(|c| c.keys()))
+    }
+
+    /// Every CONFIG parameter the lab's checks read, once each.
+    pub fn config_read(&self) -> Vec<String> {
+        once_each(self.all_checks().flat_map(|c| c.config()))
     }
 
     pub fn step(&self, id: &str) -> Option<&Step> {
@@ -486,6 +492,16 @@ impl Manifest {
 /// A node's cluster bus listens this far above its port.
 const BUS_OFFSET: u16 = 10_000;
 const MAX_CLUSTER_PORT: u16 = u16::MAX - BUS_OFFSET;
+
+fn once_each<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    for k in names {
+        if !out.iter().any(|x| x == k) {
+            out.push(k.to_string());
+        }
+    }
+    out
+}
 
 fn validate_topology(raw: &RawTopology, cx: &mut Ctx) -> Option<Topology> {
     let mut ok = true;
@@ -563,7 +579,17 @@ fn validate_topology(raw: &RawTopology, cx: &mut Ctx) -> Option<Topology> {
         masters: vec![],
         replicas: vec![],
         config: vec![],
+        password: None,
     };
+    if let Some(p) = &raw.password {
+        let v = &p.value;
+        if v.is_empty() || v.len() > 128 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            cx.error(p, msg!("lint-bad-password"));
+            ok = false;
+        } else {
+            topo.password = Some(crate::model::topology::Secret::new(v.clone()));
+        }
+    }
     topo.config = validate_config(raw, &topo, cx);
     let mut owned = SlotSet::new();
     let mut placed: BTreeSet<NodeRef> = BTreeSet::new();

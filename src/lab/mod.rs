@@ -168,6 +168,12 @@ impl Lab {
             prefix: data.map(|d| d.prefix.clone()).unwrap_or_default(),
             keys: data.map_or(0, |d| d.count),
             node_ids: Default::default(),
+            password: self
+                .manifest
+                .as_ref()
+                .and_then(|m| m.topology.password.as_ref())
+                .map(|p| p.expose().to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -198,5 +204,6 @@ pub fn default_topology() -> Topology {
             (NodeRef::new("a", 6380), NodeRef::new("c", 6379)),
         ],
         config: vec![],
+        password: None,
     }
 }

@@ -8,6 +8,7 @@
 //!   from the lab's when the layout shares 127.0.0.1)
 //! - `{{ node_id("b", 6379) }}` → the node's cluster id, when a cluster is running
 //! - `{{ lab }}`, `{{ prefix }}`, `{{ keys }}`: the lab's id, data prefix and key count
+//! - `{{ password }}`: the password the lab's steps set, where a slide shows it on purpose
 //!
 //! Undefined names are errors, so a typo never renders as an empty string.
 
@@ -29,6 +30,8 @@ pub struct Vars {
     pub keys: u64,
     /// Cluster ids of running nodes, when known.
     pub node_ids: BTreeMap<NodeRef, String>,
+    /// The lab's password (`topology.password`), for slides that show it on purpose.
+    pub password: String,
 }
 
 /// A template that did not render: where in its text, and why.
@@ -166,6 +169,7 @@ impl Renderer {
             lab => vars.lab.clone(),
             prefix => vars.prefix.clone(),
             keys => vars.keys,
+            password => vars.password.clone(),
         };
         Renderer { env, vars }
     }

@@ -1,6 +1,7 @@
 //! A lab tied to a running cluster: the addresses its names stand for and a kept-open
 //! inspector.
 
+use crate::cluster::conn::Auth;
 use crate::cluster::inspect::Inspector;
 use crate::cluster::provision::Cluster;
 use crate::error::{Error, Result};
@@ -13,6 +14,8 @@ pub struct Session {
     pub cluster: Cluster,
     pub layout: Layout,
     pub inspector: Inspector,
+    /// The password the lab's steps set, for nodes that come to ask for one.
+    pub lab_password: Option<Auth>,
 }
 
 impl Session {
@@ -20,18 +23,27 @@ impl Session {
         let manifest = lab.runnable()?;
         let topology = manifest.topology.clone();
         let keys = manifest.keys_read();
+        let lab_password = topology
+            .password
+            .as_ref()
+            .map(|p| Auth::password(p.expose()));
         let layout = cluster.layout(&topology).ok_or_else(|| {
             Error::Usage(msg!(
                 "error-cluster-other-lab",
                 lab = cluster.record.lab.as_str()
             ))
         })?;
-        let inspector = cluster.inspector().watching(keys);
+        let inspector = cluster
+            .inspector()
+            .watching(keys)
+            .reading_config(manifest.config_read())
+            .with_fallback(lab_password.clone());
         Ok(Session {
             lab,
             cluster,
             layout,
             inspector,
+            lab_password,
         })
     }
 

@@ -47,6 +47,7 @@ pub async fn run(session: &Session, line: &Line, run: Run, env: &Env) -> Result<
                 purpose,
                 LINE_TIMEOUT,
                 error.as_deref(),
+                session.lab_password.as_ref(),
             )
             .await
         }
@@ -70,6 +71,19 @@ pub async fn run(session: &Session, line: &Line, run: Run, env: &Env) -> Result<
     }
 }
 
+/// A line as printed: the lab's password, if it has one, masked.
+fn hidden(text: &str, session: &Session) -> String {
+    match session
+        .lab
+        .manifest
+        .as_ref()
+        .and_then(|m| m.topology.password.as_ref())
+    {
+        Some(p) => text.replace(p.expose(), "********"),
+        None => text.to_string(),
+    }
+}
+
 /// A solution line as it runs, with the node's address: `redis-cli (127.0.158.102:6380) >
 /// CLUSTER FAILOVER`.
 pub fn describe(line: &Line, session: &Session) -> String {
@@ -85,10 +99,13 @@ pub fn describe(line: &Line, session: &Session) -> String {
                 .as_ref()
                 .map(|e| format!("  → (error) {e}"))
                 .unwrap_or_default();
-            format!("redis-cli ({addr}) > {}{refused}", line.text)
+            format!(
+                "redis-cli ({addr}) > {}{refused}",
+                hidden(&line.text, session)
+            )
         }
-        Solution::Lab(_) => format!("lab {}", line.text),
-        Solution::Shell(_) => format!("$ {}", line.text),
+        Solution::Lab(_) => format!("lab {}", hidden(&line.text, session)),
+        Solution::Shell(_) => format!("$ {}", hidden(&line.text, session)),
     }
 }
 

@@ -196,7 +196,17 @@ pub struct NodeState {
     /// The keys the lab's checks read (`key: { node, key, … }`), as this node holds them.
     #[serde(default)]
     pub key_values: BTreeMap<String, KeyValue>,
+    /// The CONFIG GET values the lab's checks read; a password only as [`SECRET_SHOWN`] (set)
+    /// or empty.
+    #[serde(default)]
+    pub config: BTreeMap<String, String>,
 }
+
+/// Directives whose values are passwords: a snapshot keeps only whether they are set.
+pub const SECRET_DIRECTIVES: &[&str] = &["requirepass", "masterauth", "tls-key-file-pass"];
+
+/// What a snapshot holds for a password that is set.
+pub const SECRET_SHOWN: &str = "********";
 
 /// One key as a node holds it: its type (`none` when missing), its length (a string's bytes,
 /// a collection's members) and, for a string, its value.
@@ -605,6 +615,7 @@ pub mod tests {
                     failover_accepted: 0,
                     info_fields: Default::default(),
                     key_values: Default::default(),
+                    config: Default::default(),
                 }
             })
             .collect();

@@ -61,6 +61,29 @@ pub struct Topology {
     /// The lab's own redis.conf directives, for every node (`node: None`) or one, in the order
     /// written; a node's own come after everyone's, so they win.
     pub config: Vec<Directive>,
+    /// The password the lab's steps give the nodes, if any: the runner authenticates with it
+    /// to a node that asks, and keeps it out of what it prints and saves.
+    pub password: Option<Secret>,
+}
+
+/// A password a lab's steps set (`requirepass`): never shown by `{:?}`, never serialized.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 /// One redis.conf directive a lab sets: `repl-backlog-size 1mb`.
@@ -255,6 +278,7 @@ pub(crate) mod tests {
                 (NodeRef::new("a", 6380), NodeRef::new("c", 6379)),
             ],
             config: vec![],
+            password: None,
         }
     }
 

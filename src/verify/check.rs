@@ -85,6 +85,11 @@ pub trait Kind: fmt::Debug + Send + Sync {
         vec![]
     }
 
+    /// CONFIG parameters the check reads: every snapshot of the lab fetches them.
+    fn config(&self) -> Vec<&str> {
+        vec![]
+    }
+
     /// Nodes the check wants serving as masters: which replica a failover step is about.
     fn wants_master(&self) -> Vec<&NodeRef> {
         vec![]

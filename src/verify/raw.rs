@@ -170,10 +170,12 @@ mod tests {
              - info: { node: a:6379, field: sync_full, increased: 1 }\n\
              - info: { node: a:6379, field: master_link_status, changed: false }\n\
              - key: { node: b:6379, key: course, type: string, value: redis, len: 5 }\n\
-             - key: { node: b:6379, key: gone, exists: false }\n";
+             - key: { node: b:6379, key: gone, exists: false }\n\
+             - config: { node: a:6379, name: repl-backlog-size, value: 1048576 }\n\
+             - config: { node: a:6379, name: requirepass, set: true }\n";
         let (checks, problems) = build(yaml);
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(checks.len(), 26);
+        assert_eq!(checks.len(), 28);
         let kinds: Vec<&str> = checks.iter().map(|c| c.name()).collect();
         for k in crate::verify::kinds::names() {
             assert!(kinds.contains(&k), "{k} not covered");

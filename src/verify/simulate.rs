@@ -167,6 +167,7 @@ pub fn simulate(
                 failover_accepted: 0,
                 info_fields: Default::default(),
                 key_values: Default::default(),
+                config: Default::default(),
             }
         })
         .collect();

@@ -2,6 +2,7 @@
 //! messages in `locales/*/verify.ftl`.
 
 mod cluster_ok;
+mod config;
 mod consistency;
 mod down;
 mod elapsed;
@@ -27,6 +28,7 @@ mod syncs;
 use super::check::KindDef;
 
 pub use cluster_ok::ClusterOk;
+pub use config::Config;
 pub use consistency::Consistency;
 pub use down::Down;
 pub use elapsed::Elapsed;
@@ -73,6 +75,7 @@ pub static KINDS: &[&KindDef] = &[
     &syncs::DEF,
     &info::DEF,
     &key::DEF,
+    &config::DEF,
 ];
 
 /// The kind written `name` in YAML.
