@@ -673,6 +673,7 @@ fn a_solution_line_that_expects_an_error() {
             Purpose::Solve,
             Duration::from_secs(5),
             expect,
+            None,
         ))
         .map_err(|m| m.text_in(&lab::i18n::Localizer::new(lab::i18n::Lang::En)))
     };

@@ -81,12 +81,17 @@ impl Inspector {
             return Ok(c.clone());
         }
         let c = match (connect_with(t, CONNECT, RESPONSE).await, &self.fallback) {
-            (Err(ConnError::AuthRequired), Some(auth)) => {
-                let with = Target::new(t.addr.clone(), auth.clone());
-                connect_with(&with, CONNECT, RESPONSE).await?
-            }
+            (Err(ConnError::AuthRequired), Some(_)) => self.conn_with_fallback(t).await?,
             (c, _) => c?,
         };
+        self.conns.lock().await.insert(t.addr.clone(), c.clone());
+        Ok(c)
+    }
+
+    /// A connection with the lab's password, kept for the next snapshots.
+    async fn conn_with_fallback(&self, t: &Target) -> Result<MultiplexedConnection, ConnError> {
+        let auth = self.fallback.clone().unwrap_or_default();
+        let c = connect_with(&Target::new(t.addr.clone(), auth), CONNECT, RESPONSE).await?;
         self.conns.lock().await.insert(t.addr.clone(), c.clone());
         Ok(c)
     }
@@ -101,6 +106,17 @@ impl Inspector {
             let mut c = self.conn(t).await?;
             match query(&mut c, &t.addr, self).await {
                 Ok(n) => return Ok(n),
+                // Protected since its connection was made (a lab's step set requirepass).
+                Err(e) if e.code() == Some("NOAUTH") && self.fallback.is_some() && attempt == 0 => {
+                    let mut c = self.conn_with_fallback(t).await?;
+                    match query(&mut c, &t.addr, self).await {
+                        Ok(n) => return Ok(n),
+                        Err(e) => {
+                            self.forget(&t.addr).await;
+                            return Err(crate::cluster::conn::classify(&e));
+                        }
+                    }
+                }
                 Err(e) => {
                     self.forget(&t.addr).await;
                     let err = crate::cluster::conn::classify(&e);
@@ -327,13 +343,14 @@ async fn query(
     let replies: Vec<redis::RedisResult<Value>> = pipe()
         .add_command(cluster_cmd("NODES"))
         .add_command(cluster_cmd("INFO"))
-        // Four sections in one reply (Redis 7): the link, the syncs served and what the
-        // `info` checks may read (a restart shows as a new run_id).
+        // Five sections in one reply (Redis 7): the link, the syncs served and what the
+        // `info` checks may read (a restart shows as a new run_id, a refusal in errorstats).
         .cmd("INFO")
         .arg("replication")
         .arg("stats")
         .arg("persistence")
         .arg("server")
+        .arg("errorstats")
         .cmd("DBSIZE")
         .add_command(cluster_cmd("SHARDS"))
         .cmd("INFO")
@@ -354,7 +371,15 @@ async fn query(
     let repl = replication(&info_text);
     let info_fields: std::collections::BTreeMap<String, String> = parse::fields(&info_text)
         .into_iter()
-        .map(|(k, v)| (k, v.trim().to_string()))
+        .map(|(k, v)| {
+            // `errorstat_READONLY:count=3` is kept as the count, so checks compare numbers.
+            let v = v.trim();
+            let v = match k.starts_with("errorstat_") {
+                true => v.strip_prefix("count=").unwrap_or(v),
+                false => v,
+            };
+            (k, v.to_string())
+        })
         .collect();
     let dbsize = text_of(3)?.parse().unwrap_or(0);
     // CLUSTER SHARDS is Redis 7; older servers simply have no health to report.

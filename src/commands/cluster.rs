@@ -137,7 +137,11 @@ fn refuse_foreign(state: &ClusterState) -> Result<()> {
 
 async fn status(config: &Config, args: &StatusArgs) -> Result<()> {
     let cluster = common::cluster(config, &args.nodes)?;
-    let state = cluster.inspector().snapshot().await;
+    let state = cluster
+        .inspector()
+        .with_fallback(common::lab_password(config, &cluster.record.lab))
+        .snapshot()
+        .await;
     refuse_foreign(&state)?;
     if args.json {
         let json = serde_json::to_string_pretty(&state)

@@ -303,3 +303,15 @@ impl Once {
         Ok(rest)
     }
 }
+
+/// The password a lab's steps set on its nodes (`topology.password`), if it has one.
+pub fn lab_password(config: &Config, lab: &str) -> Option<Auth> {
+    config
+        .catalog
+        .load(lab)
+        .ok()?
+        .manifest?
+        .topology
+        .password
+        .map(|p| Auth::password(p.expose()))
+}

@@ -112,12 +112,5 @@ fn stop_auth(config: &Config, lab: &str) -> Auth {
     if given.is_set() {
         return given;
     }
-    config
-        .catalog
-        .load(lab)
-        .ok()
-        .and_then(|l| l.manifest)
-        .and_then(|m| m.topology.password)
-        .map(|p| Auth::password(p.expose()))
-        .unwrap_or_default()
+    common::lab_password(config, lab).unwrap_or_default()
 }

@@ -26,7 +26,8 @@ pub fn signal(pid: u32, s: nix::sys::signal::Signal) {
 
 /// Loopback ranges in use, one per test, so no two tests share an address:
 /// tests/cluster.rs 11-24 and 26-29, tests/runner.rs 30-49, tests/consistency.rs 50-59,
-/// tests/shell.rs 25, tests/exercises.rs 60-69, tests/labs.rs 70-89.
+/// tests/shell.rs 25, tests/exercises.rs 60-69, tests/labs.rs 70-89, tests/topologies.rs
+/// 120-129 (a replication lab's hosts are .10-.12 of the range).
 pub struct Env {
     pub state: tempfile::TempDir,
     pub net: u8,

@@ -1,5 +1,5 @@
-//! `info: { node, field, <comparison> }`: one field of the node's INFO replication, stats or
-//! persistence, compared with a value (`eq`, `ne`, `lt`, `le`, `gt`, `ge`: numbers compared as
+//! `info: { node, field, <comparison> }`: one field of the node's INFO replication, stats,
+//! persistence, server or errorstats (`errorstat_READONLY` as its count), compared with a value (`eq`, `ne`, `lt`, `le`, `gt`, `ge`: numbers compared as
 //! numbers, anything else as text), or with itself when the step began (`changed: true`,
 //! `increased: N`, at least N more).
 
@@ -190,8 +190,10 @@ impl Kind for Info {
             ));
         };
         let before = if self.since_start() {
-            match start.map(|st| self.value_in(st, &a)) {
-                Some(Some(b)) => Some(b),
+            match start.map(|st| (st.node(&a).is_some(), self.value_in(st, &a))) {
+                Some((_, Some(b))) => Some(b),
+                // A counter Redis lists only once it is non-zero (errorstat_READONLY) was 0.
+                Some((true, None)) => Some("0".to_string()),
                 _ => return Some(msg!("verify-no-start-state", node = a.to_string())),
             }
         } else {
@@ -302,13 +304,18 @@ mod tests {
             check(Test::Increased(2), "2").unwrap(),
             "expected sync_full of 127.0.158.100:6379 to be increased by 2; it is 2 (it was 1 when the step began)"
         );
+        // Absent when the step began (Redis lists errorstat_* once non-zero): it was 0.
         assert_eq!(
-            eval(info(Test::Changed), &with("sync_full", "1")).unwrap(),
+            eval(info(Test::Increased(1)), &with("sync_full", "1")),
+            None
+        );
+        assert_eq!(
+            eval_with(info(Test::Changed), None, &with("sync_full", "1"), None).unwrap(),
             "no state of 127.0.158.100:6379 was recorded when the step began, so changes cannot be checked; restart the step"
         );
         assert_eq!(
             eval(info(Test::Compare(Op::Eq, "1".into())), &course_state()).unwrap(),
-            "127.0.158.100:6379 has no INFO field sync_full (the replication, stats and persistence sections are read)"
+            "127.0.158.100:6379 has no INFO field sync_full (the replication, stats, persistence, server and errorstats sections are read)"
         );
     }
 }
