@@ -317,13 +317,13 @@ pub async fn stop(pid: Option<u32>, dir: &Path, addr: Option<&NodeAddr>) -> Stop
                 };
                 let _ = tokio::time::timeout(Duration::from_millis(300), shutdown).await;
             }
-            if gone(pid, Duration::from_millis(300)).await {
-                Stopped::Shutdown
-            } else if {
+            let mut clean = gone(pid, Duration::from_millis(300)).await;
+            if !clean {
                 // SHUTDOWN refused (a password the student set): SIGTERM is clean too.
                 process::signal(pid, Signal::SIGTERM);
-                gone(pid, Duration::from_millis(500)).await
-            } {
+                clean = gone(pid, Duration::from_millis(500)).await;
+            }
+            if clean {
                 Stopped::Shutdown
             } else {
                 process::signal(pid, Signal::SIGKILL);
