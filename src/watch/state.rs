@@ -48,6 +48,9 @@ pub struct View {
     resized: bool,
     /// The first body line shown.
     scroll: usize,
+    /// End was pressed: the slide stays at its end while the status area under it grows or
+    /// shrinks (an error arriving after the key would otherwise hide its last lines).
+    pinned: bool,
     /// Body lines of the last frame, and rows for them: for paging.
     body_len: usize,
     body_room: usize,
@@ -76,6 +79,7 @@ impl View {
             wrap_cols: if tty { cols.max(20) } else { usize::MAX / 4 },
             resized: false,
             scroll: 0,
+            pinned: false,
             body_len: 0,
             body_room: 0,
             notes: false,
@@ -164,6 +168,7 @@ impl View {
             Action::Quit => Some(Command::Quit),
             Action::Shell => None,
             Action::Scroll(n) => {
+                self.pinned = false;
                 self.scroll = step(self.scroll.min(self.body_len), n, self.body_len);
                 None
             }
@@ -173,16 +178,19 @@ impl View {
                     return Some(Command::Next);
                 }
                 let by = n * self.body_room.saturating_sub(1).max(1) as i32;
+                self.pinned = false;
                 self.scroll = step(self.scroll.min(self.body_len), by, self.body_len);
                 None
             }
             Action::Top => {
+                self.pinned = false;
                 self.scroll = 0;
                 None
             }
             Action::Bottom => {
-                // Worked out by the next frame, which knows the rows its lines take.
+                // Worked out by each frame, which knows the rows its lines take.
                 self.scroll = usize::MAX;
+                self.pinned = true;
                 None
             }
             Action::Notes => {
@@ -212,6 +220,7 @@ impl View {
 
     /// The slide changed: back to its top.
     pub fn slide_changed(&mut self) {
+        self.pinned = false;
         self.scroll = 0;
         self.notes = false;
         self.overlay = None;
@@ -579,12 +588,13 @@ impl View {
                             self.scroll = lines_back(&out, room, rows_of);
                         }
                     } else {
+                        self.pinned = false;
                         self.scroll = at;
                     }
                 }
             }
             self.last_notices = e.notices().len();
-            if self.scroll == usize::MAX {
+            if self.scroll == usize::MAX || self.pinned {
                 self.scroll = lines_back(&out, room, rows_of);
             }
             let scroll = self.scroll;
