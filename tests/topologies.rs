@@ -146,3 +146,110 @@ fn a_master_with_the_lab_s_password_is_still_watched() {
     let status = env.lab().args(["cluster", "status", "--lang", "en"]).run();
     assert!(status.stdout.contains("password"), "{}", status.stdout);
 }
+
+/// A Sentinel lab's host: the course's 192.168.159.210-212 on this test's range (its third
+/// octet plus one, as 192.168.158 → 159).
+fn watched(env: &Env, host: char) -> String {
+    format!("127.0.{}.{}", env.net + 1, 210 + (host as u8 - b'a'))
+}
+
+fn sentinel_cli(env: &Env, host: char, args: &[&str]) -> String {
+    let out = std::process::Command::new("redis-cli")
+        .args(["-h", &watched(env, host), "-p", "26379"])
+        .args(args)
+        .output()
+        .expect("redis-cli runs (install redis-tools)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Three real Sentinels on the lab's addresses: they list only each other and the lab's
+/// replicas (never 127.0.0.1), agree with the runner on the master before and after a
+/// failover, are processes of the state directory like the nodes, and go with `down`.
+#[test]
+fn sentinels_know_only_the_lab_s_addresses_and_agree_with_the_runner() {
+    let env = Env::new(122);
+    let up = env
+        .lab()
+        .args(["cluster", "up", "--lab", "sentinel", "--lang", "en"])
+        .run();
+    up.ok();
+    assert_eq!(env.running().len(), 6, "3 nodes and 3 Sentinels");
+    let ours = |h: char| [watched(&env, h)];
+    for h in ['a', 'b', 'c'] {
+        let replicas = sentinel_cli(&env, h, &["SENTINEL", "REPLICAS", "cursoredis"]);
+        let sentinels = sentinel_cli(&env, h, &["SENTINEL", "SENTINELS", "cursoredis"]);
+        for text in [&replicas, &sentinels] {
+            assert!(!text.contains("127.0.0.1"), "{text}");
+        }
+        for other in ['a', 'b', 'c'].into_iter().filter(|o| *o != h) {
+            assert!(sentinels.contains(&ours(other)[0]), "{h}: {sentinels}");
+        }
+        assert!(replicas.contains(&watched(&env, 'b')) && replicas.contains(&watched(&env, 'c')));
+    }
+    // What the runner says the master is, each Sentinel says too.
+    let master_by_runner = || {
+        let json = env.lab().args(["cluster", "status", "--json"]).run();
+        let state: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        let masters: Vec<String> = state["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["role"] == "master")
+            .map(|n| n["addr"].as_str().unwrap().to_string())
+            .collect();
+        let named: Vec<String> = state["sentinels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["master"]["addr"].as_str().unwrap_or("-").to_string())
+            .collect();
+        (masters, named)
+    };
+    let by_name = |h| {
+        let r = sentinel_cli(
+            &env,
+            h,
+            &["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "cursoredis"],
+        );
+        r.lines().collect::<Vec<_>>().join(":")
+    };
+    let (masters, named) = master_by_runner();
+    assert_eq!(masters, [format!("{}:6379", watched(&env, 'a'))]);
+    assert!(named.iter().all(|n| *n == masters[0]), "{named:?}");
+    assert_eq!(by_name('c'), masters[0]);
+
+    sentinel_cli(&env, 'a', &["SENTINEL", "FAILOVER", "cursoredis"]);
+    let b = format!("{}:6379", watched(&env, 'b'));
+    env.wait_for("the Sentinels to name b", Duration::from_secs(15), || {
+        ['a', 'b', 'c'].into_iter().all(|h| by_name(h) == b)
+    });
+    env.wait_for(
+        "the runner to see b as the only master",
+        Duration::from_secs(15),
+        || {
+            let (masters, named) = master_by_runner();
+            masters == [b.clone()] && named.iter().all(|n| *n == b)
+        },
+    );
+
+    // A Sentinel is one of the lab's processes: stopped, started with the file it rewrote.
+    env.lab().args(["node", "stop", "c:26379"]).run().ok();
+    assert!(sentinel_cli(&env, 'c', &["PING"]).trim().is_empty());
+    env.lab().args(["node", "start", "c:26379"]).run().ok();
+    env.wait_for("c's Sentinel back", Duration::from_secs(10), || {
+        by_name('c') == b
+    });
+    let conf = std::fs::read_to_string(
+        env.nodes_dir()
+            .join(format!("{}-26379", watched(&env, 'c')))
+            .join("sentinel.conf"),
+    )
+    .unwrap();
+    assert!(
+        conf.contains("sentinel known-sentinel cursoredis"),
+        "{conf}"
+    );
+
+    env.lab().args(["cluster", "down"]).run().ok();
+    assert!(env.running().is_empty());
+}

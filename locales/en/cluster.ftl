@@ -52,6 +52,13 @@ problem-state-not-ok = { $addr } reports cluster_state:fail.
 problem-not-master-of = { $addr } is not yet the master of { $slots }.
 problem-not-replica-of = { $addr } is not yet a replica of { $master }.
 problem-not-master = { $addr } should be a master of its own (it follows a master).
+problem-stray-master = { $addr } is a master, but the Sentinels name { $master }: it takes writes nobody will keep until they make it a replica (within about 10 s)
+problem-sentinels-disagree = the Sentinels do not agree on a master that is up: { $seen }
+problem-sentinel-not-monitoring = the Sentinel { $sentinel } does not monitor the lab's master
+problem-sentinel-master = the Sentinel { $sentinel } does not see the master up where it should be (flags { $flags })
+problem-sentinel-replicas = the Sentinel { $sentinel } knows { $seen } replicas, not { $wanted }
+problem-sentinel-sentinels = the Sentinel { $sentinel } knows { $seen } other Sentinels, not { $wanted }
+error-sentinels-not-ready = The Sentinels did not get ready: { $problems }. `lab logs <host>:26379` shows what a Sentinel did.
 problem-link-down = the replication link of { $addr } to its master is down.
 problem-views-differ = the nodes do not agree yet about the cluster's configuration.
 problem-handshake = { $addr } never finished its handshake with its master.
@@ -79,6 +86,7 @@ phase-replicating = Attaching the replicas (CLUSTER REPLICATE)…
 phase-waiting-ok = Waiting for cluster_state:ok on every node…
 phase-following = Attaching the replicas (REPLICAOF)…
 phase-waiting-links = Waiting for every replica's link to its master…
+phase-sentinels = Starting the Sentinels and waiting until they know each other (their hellos come every 2 s)…
 phase-loading = Loading the lab's data…
 phase-syncing = Waiting for the replicas to receive it…
 
@@ -118,6 +126,7 @@ status-not-running = not running
 status-paused = paused (SIGSTOP)
 status-healthy = Every node ok, slots covered, views agree, replicas linked.
 status-healthy-plain = Every node answers, every replica is linked to its master.
+status-sentinel = Sentinel { $sentinel }: { $name } at { $master } ({ $flags }), { $replicas } replicas, { $sentinels } other Sentinels
 
 check-master-line = { $addr } ({ $id }...) -> { $keys } keys | { $slots } slots | { $replicas } replicas.
 check-keys = { $keys } keys in { $masters } masters.
@@ -158,11 +167,21 @@ seen-replica = replica of { $master }
 error-setup-stuck = the lab's setup did not take effect in time ({ $action }); `{ -lab } cluster status` shows the nodes.
 phase-replaying = Replaying the steps you had done, from their solutions…
 phase-setup = Putting the cluster in the lab's starting state…
-node-stopped = { $node } stopped cleanly (SHUTDOWN SAVE): its data and nodes.conf are kept; `{ -lab } node start` brings it back.
-node-killed = { $node } killed (SIGKILL, pid { $pid }): like a crashed host. The others flag it fail? after cluster-node-timeout, then fail.
+node-stopped = { $node } stopped cleanly (SHUTDOWN SAVE): its data and { $kind ->
+    [cluster] nodes.conf
+   *[other] configuration
+} are kept; `{ -lab } node start` brings it back.
+node-killed = { $node } killed (SIGKILL, pid { $pid }): like a crashed host.{ $kind ->
+    [cluster] {" "}The others flag it fail? after cluster-node-timeout, then fail.
+    [sentinel] {" "}The Sentinels see it subjectively down (+sdown) after down-after, then objectively (+odown) once a quorum agrees.
+   *[other] {""}
+}
 node-paused = { $node } paused (SIGSTOP, pid { $pid }): like a hung host, there but silent. `{ -lab } node resume` wakes it.
 node-resumed = { $node } resumed (SIGCONT).
-node-started = { $node } started again (pid { $pid }) with its nodes.conf: it rejoins the cluster.
+node-started = { $node } started again (pid { $pid }) with its { $kind ->
+    [cluster] nodes.conf: it rejoins the cluster.
+   *[other] own configuration, as CONFIG REWRITE or Sentinel last wrote it.
+}
 node-stopped-remote = { $node } was asked to stop (SHUTDOWN); start it again on its host.
 error-node-remote = { $node } belongs to a cluster given with --nodes: only `stop` (SHUTDOWN) works through the protocol. Kill, pause, resume and start need its process: do them on its host (on the course's VMs: systemctl stop|kill|start redis-cluster@<port>).
 error-node-not-running = { $node } is not running; `{ -lab } node start` starts it.

@@ -52,6 +52,13 @@ problem-state-not-ok = { $addr } informa cluster_state:fail.
 problem-not-master-of = { $addr } todavía no es el maestro de { $slots }.
 problem-not-replica-of = { $addr } todavía no es réplica de { $master }.
 problem-not-master = { $addr } debería ser un maestro independiente (sigue a un maestro).
+problem-stray-master = { $addr } es maestro, pero los Sentinels nombran a { $master }: acepta escrituras que nadie conservará hasta que lo conviertan en réplica (en unos 10 s)
+problem-sentinels-disagree = los Sentinels no coinciden en un maestro en pie: { $seen }
+problem-sentinel-not-monitoring = el Sentinel { $sentinel } no vigila al maestro del laboratorio
+problem-sentinel-master = el Sentinel { $sentinel } no ve al maestro en pie donde debería estar (flags { $flags })
+problem-sentinel-replicas = el Sentinel { $sentinel } conoce { $seen } réplicas, no { $wanted }
+problem-sentinel-sentinels = el Sentinel { $sentinel } conoce { $seen } Sentinels más, no { $wanted }
+error-sentinels-not-ready = Los Sentinels no llegaron a estar listos: { $problems }. `lab logs <máquina>:26379` muestra qué hizo un Sentinel.
 problem-link-down = el enlace de replicación de { $addr } con su maestro está caído.
 problem-views-differ = los nodos todavía no coinciden en la configuración del cluster.
 problem-handshake = { $addr } no ha terminado el handshake con su maestro.
@@ -79,6 +86,7 @@ phase-replicating = Conectando las réplicas (CLUSTER REPLICATE)…
 phase-waiting-ok = Esperando cluster_state:ok en todos los nodos…
 phase-following = Conectando las réplicas (REPLICAOF)…
 phase-waiting-links = Esperando el enlace de cada réplica con su maestro…
+phase-sentinels = Arrancando los Sentinels y esperando a que se conozcan (se saludan cada 2 s)…
 phase-loading = Cargando los datos del laboratorio…
 phase-syncing = Esperando a que las réplicas los reciban…
 
@@ -118,6 +126,7 @@ status-not-running = parado
 status-paused = pausado (SIGSTOP)
 status-healthy = Todos los nodos ok, slots cubiertos, vistas coincidentes, réplicas enlazadas.
 status-healthy-plain = Todos los nodos responden y cada réplica está enlazada con su maestro.
+status-sentinel = Sentinel { $sentinel }: { $name } en { $master } ({ $flags }), { $replicas } réplicas, { $sentinels } Sentinels más
 
 check-master-line = { $addr } ({ $id }...) -> { $keys } claves | { $slots } slots | { $replicas } réplicas.
 check-keys = { $keys } claves en { $masters } maestros.
@@ -158,11 +167,21 @@ seen-replica = réplica de { $master }
 error-setup-stuck = la preparación del laboratorio no ha surtido efecto a tiempo ({ $action }); `{ -lab } cluster status` muestra los nodos.
 phase-replaying = Repitiendo con sus soluciones los pasos que ya habías hecho…
 phase-setup = Dejando el cluster en el estado inicial del laboratorio…
-node-stopped = { $node } detenido limpiamente (SHUTDOWN SAVE): se conservan sus datos y su nodes.conf; `{ -lab } node start` lo vuelve a arrancar.
-node-killed = { $node } matado (SIGKILL, pid { $pid }): como un host caído. Los demás lo marcan fail? tras cluster-node-timeout, y luego fail.
+node-stopped = { $node } detenido limpiamente (SHUTDOWN SAVE): se conservan sus datos y su { $kind ->
+    [cluster] nodes.conf
+   *[other] configuración
+}; `{ -lab } node start` lo vuelve a arrancar.
+node-killed = { $node } matado (SIGKILL, pid { $pid }): como un host caído.{ $kind ->
+    [cluster] {" "}Los demás lo marcan fail? tras cluster-node-timeout, y luego fail.
+    [sentinel] {" "}Los Sentinels lo ven caído subjetivamente (+sdown) tras down-after, y objetivamente (+odown) cuando un quórum coincide.
+   *[other] {""}
+}
 node-paused = { $node } pausado (SIGSTOP, pid { $pid }): como un host colgado, presente pero mudo. `{ -lab } node resume` lo despierta.
 node-resumed = { $node } reanudado (SIGCONT).
-node-started = { $node } arrancado de nuevo (pid { $pid }) con su nodes.conf: vuelve a unirse al cluster.
+node-started = { $node } arrancado de nuevo (pid { $pid }) con su { $kind ->
+    [cluster] nodes.conf: vuelve a unirse al cluster.
+   *[other] propia configuración, tal como la dejaron CONFIG REWRITE o Sentinel.
+}
 node-stopped-remote = se ha pedido a { $node } que se detenga (SHUTDOWN); arráncalo de nuevo en su host.
 error-node-remote = { $node } pertenece a un cluster indicado con --nodes: a través del protocolo solo funciona `stop` (SHUTDOWN). Matar, pausar, reanudar y arrancar necesitan su proceso: hazlo en su host (en las máquinas virtuales del curso: systemctl stop|kill|start redis-cluster@<puerto>).
 error-node-not-running = { $node } no está en marcha; `{ -lab } node start` lo arranca.

@@ -45,6 +45,8 @@ pub enum Phase {
     Following,
     /// Waiting for their links.
     WaitingLinks,
+    /// Sentinels started, waiting until they know each other.
+    Sentinels,
     Loading,
     Syncing,
     /// The lab's setup state: failovers, open slots, … after forming.
@@ -65,6 +67,7 @@ impl Phase {
             Phase::WaitingOk => msg!("phase-waiting-ok"),
             Phase::Following => msg!("phase-following"),
             Phase::WaitingLinks => msg!("phase-waiting-links"),
+            Phase::Sentinels => msg!("phase-sentinels"),
             Phase::Loading => msg!("phase-loading"),
             Phase::Syncing => msg!("phase-syncing"),
             Phase::Setup => msg!("phase-setup"),

@@ -15,7 +15,7 @@ use super::parse::{self, cluster_info, cluster_nodes, replication, shard_health}
 use crate::model::Role;
 use crate::model::addr::NodeAddr;
 use crate::model::state::{
-    ClusterState, KeyValue, NodeState, SECRET_DIRECTIVES, SECRET_SHOWN, Unreachable,
+    ClusterState, KeyValue, NodeState, SECRET_DIRECTIVES, SECRET_SHOWN, SentinelView, Unreachable,
 };
 use crate::model::topology::Kind;
 
@@ -31,6 +31,9 @@ pub struct Inspector {
     keys: Vec<String>,
     config: Vec<String>,
     fallback: Option<super::conn::Auth>,
+    /// Sentinels to read too, and the name they monitor the master by.
+    sentinels: Vec<Target>,
+    monitored: String,
     conns: Mutex<HashMap<NodeAddr, MultiplexedConnection>>,
 }
 
@@ -44,6 +47,8 @@ impl Inspector {
             keys: vec![],
             config: vec![],
             fallback: None,
+            sentinels: vec![],
+            monitored: String::new(),
             conns: Mutex::new(HashMap::new()),
         }
     }
@@ -57,6 +62,13 @@ impl Inspector {
     /// Also reads these CONFIG parameters on every node.
     pub fn reading_config(mut self, names: Vec<String>) -> Inspector {
         self.config = names;
+        self
+    }
+
+    /// Also reads these Sentinels about the master they monitor as `name`.
+    pub fn with_sentinels(mut self, sentinels: Vec<Target>, name: &str) -> Inspector {
+        self.sentinels = sentinels;
+        self.monitored = name.to_string();
         self
     }
 
@@ -129,9 +141,41 @@ impl Inspector {
         unreachable!("the loop returns on its second pass")
     }
 
+    /// One Sentinel's view; its connection is kept like a node's.
+    async fn sentinel(&self, t: &Target) -> Result<SentinelView, ConnError> {
+        for attempt in 0..2 {
+            let mut c = self.conn(t).await?;
+            match super::sentinel::view(&mut c, &t.addr, &self.monitored).await {
+                Ok(v) => return Ok(v),
+                Err(e) => {
+                    self.forget(&t.addr).await;
+                    if attempt == 1 || !(e.is_io_error() || e.is_connection_dropped()) {
+                        return Err(crate::cluster::conn::classify(&e));
+                    }
+                }
+            }
+        }
+        unreachable!("the loop returns on its second pass")
+    }
+
     pub async fn snapshot(&self) -> ClusterState {
         let started = Instant::now();
-        let results = join_all(self.targets.iter().map(|t| self.node(t))).await;
+        let (results, sentinel_results) = futures::future::join(
+            join_all(self.targets.iter().map(|t| self.node(t))),
+            join_all(self.sentinels.iter().map(|t| self.sentinel(t))),
+        )
+        .await;
+        let mut sentinels = vec![];
+        let mut sentinels_down = vec![];
+        for (t, r) in self.sentinels.iter().zip(sentinel_results) {
+            match r {
+                Ok(v) => sentinels.push(v),
+                Err(reason) => sentinels_down.push(Unreachable {
+                    addr: t.addr.clone(),
+                    reason,
+                }),
+            }
+        }
         let mut nodes = vec![];
         let mut unreachable = vec![];
         for (t, r) in self.targets.iter().zip(results) {
@@ -153,8 +197,10 @@ impl Inspector {
                 }),
             }
         }
+        unreachable.extend(sentinels_down);
         ClusterState {
             kind: self.kind,
+            sentinels,
             taken_ms: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis() as u64),

@@ -179,6 +179,59 @@ pub fn spawn(server: &Path, node: &LocalNode, topo: &Topology) -> Result<Spawned
     restart(server, node)
 }
 
+/// The file a Sentinel runs with: written once, rewritten by Sentinel itself.
+pub const SENTINEL_CONF: &str = "sentinel.conf";
+
+/// Writes a Sentinel's directory and config, monitoring `master`, and starts it.
+pub fn spawn_sentinel(
+    server: &Path,
+    node: &LocalNode,
+    spec: &crate::model::topology::SentinelSpec,
+    master: &NodeAddr,
+) -> Result<Spawned> {
+    let _ = std::fs::remove_dir_all(&node.dir);
+    std::fs::create_dir_all(&node.dir).map_err(|e| Error::io(&node.dir, e))?;
+    let conf = node.dir.join(SENTINEL_CONF);
+    std::fs::write(&conf, sentinel_config(node, spec, master)).map_err(|e| Error::io(&conf, e))?;
+    restart(server, node)
+}
+
+fn sentinel_config(
+    node: &LocalNode,
+    spec: &crate::model::topology::SentinelSpec,
+    master: &NodeAddr,
+) -> String {
+    let ip = &node.addr.host;
+    let name = &spec.name;
+    format!(
+        "# Written by lab for Sentinel {who}; Sentinel rewrites it as it learns.\n\
+         bind {ip}\n\
+         port {port}\n\
+         daemonize no\n\
+         dir {dir}\n\
+         pidfile {pid}\n\
+         logfile {log}\n\
+         # Without it the Sentinels announce 127.0.0.1 in their hellos and evict each other.\n\
+         sentinel announce-ip {ip}\n\
+         sentinel resolve-hostnames no\n\
+         sentinel monitor {name} {mhost} {mport} {quorum}\n\
+         sentinel down-after-milliseconds {name} {down}\n\
+         sentinel failover-timeout {name} {timeout}\n\
+         sentinel parallel-syncs {name} {syncs}\n",
+        who = node.name,
+        port = node.addr.port,
+        dir = quoted(&node.dir),
+        pid = quoted(&node.dir.join("redis.pid")),
+        log = quoted(&node.log()),
+        mhost = master.host,
+        mport = master.port,
+        quorum = spec.quorum,
+        down = spec.down_after_ms,
+        timeout = spec.failover_timeout_ms,
+        syncs = spec.parallel_syncs,
+    )
+}
+
 /// Starts a node whose directory and config exist (its data and nodes.conf are kept).
 pub fn restart(server: &Path, node: &LocalNode) -> Result<Spawned> {
     let stderr_path = node.dir.join("stderr.log");
@@ -188,8 +241,15 @@ pub fn restart(server: &Path, node: &LocalNode) -> Result<Spawned> {
         .dir
         .canonicalize()
         .map_err(|e| Error::io(&node.dir, e))?;
-    let child = Command::new(server)
-        .arg(node.dir.join("redis.conf"))
+    // A Sentinel's directory holds its own config, which it rewrites as it learns.
+    let sentinel = node.dir.join(SENTINEL_CONF);
+    let mut command = Command::new(server);
+    if sentinel.exists() {
+        command.arg(&sentinel).arg("--sentinel");
+    } else {
+        command.arg(node.dir.join("redis.conf"));
+    }
+    let child = command
         .current_dir(&dir)
         // Log times in UTC, so the runner can tell which lines came since a step began.
         .env("TZ", "UTC")

@@ -16,6 +16,7 @@ pub mod process;
 pub mod provision;
 pub mod replicate;
 pub mod restore;
+pub mod sentinel;
 pub mod server;
 pub mod setup;
 pub mod statedir;

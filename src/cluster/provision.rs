@@ -130,20 +130,33 @@ impl Source {
 #[derive(Clone, Debug)]
 pub struct Cluster {
     pub record: ClusterRecord,
+    /// The Redis nodes.
     pub members: Vec<Member>,
+    /// A `sentinel` lab's Sentinels.
+    pub sentinels: Vec<Member>,
 }
 
 impl Cluster {
     pub fn from_record(record: ClusterRecord, auth: &Auth) -> Cluster {
-        let members = record
-            .nodes
+        let member = |n: &RecordNode| Member {
+            name: n.name.clone(),
+            target: Target::new(n.addr.clone(), auth.clone()),
+        };
+        let members = record.nodes.iter().map(member).collect();
+        // Sentinels here run without a password of their own.
+        let sentinels = record
+            .sentinels
             .iter()
             .map(|n| Member {
                 name: n.name.clone(),
-                target: Target::new(n.addr.clone(), auth.clone()),
+                target: Target::new(n.addr.clone(), Auth::default()),
             })
             .collect();
-        Cluster { record, members }
+        Cluster {
+            record,
+            members,
+            sentinels,
+        }
     }
 
     pub fn targets(&self) -> Vec<Target> {
@@ -151,7 +164,10 @@ impl Cluster {
     }
 
     pub fn inspector(&self) -> Inspector {
-        Inspector::new(self.targets(), self.record.prefix.clone()).of_kind(self.record.kind)
+        let sentinels = self.sentinels.iter().map(|m| m.target.clone()).collect();
+        Inspector::new(self.targets(), self.record.prefix.clone())
+            .of_kind(self.record.kind)
+            .with_sentinels(sentinels, &self.record.monitored)
     }
 
     pub fn layout(&self, topo: &Topology) -> Option<Layout> {
@@ -162,6 +178,9 @@ impl Cluster {
             .collect::<Option<_>>()?;
         let mut layout = Layout::given(topo, &addrs)?;
         layout.kind = self.layout_kind();
+        for n in topo.sentinels() {
+            layout.insert(n.clone(), self.addr(&n)?);
+        }
         Some(layout)
     }
 
@@ -186,14 +205,17 @@ impl Cluster {
     pub fn addr(&self, n: &NodeRef) -> Option<NodeAddr> {
         self.members
             .iter()
+            .chain(&self.sentinels)
             .find(|m| &m.name == n)
             .map(|m| m.target.addr.clone())
     }
 
+    /// Every process of the lab: the Redis nodes, then the Sentinels.
     pub fn local_nodes(&self, state: &StateDir) -> Vec<LocalNode> {
         self.record
             .nodes
             .iter()
+            .chain(&self.record.sentinels)
             .map(|n| LocalNode::new(state, n.name.clone(), n.addr.clone()))
             .collect()
     }
@@ -548,7 +570,11 @@ async fn create(
         Source::Local { .. } => Auth::default(),
     };
     let cluster = Cluster::from_record(record, &auth);
-    let snapshot = spec.build(&cluster.members, progress).await?;
+    let mut snapshot = spec.build(&cluster.members, progress).await?;
+    if let (Some(spec_s), Source::Local { server, .. }) = (&topo.sentinel, source) {
+        snapshot =
+            start_sentinels(state, spec, &cluster, spec_s, server, progress, started).await?;
+    }
     set_formed(state, true)?;
     Ok((
         cluster,
@@ -557,6 +583,51 @@ async fn create(
         },
         snapshot,
     ))
+}
+
+/// Starts the lab's Sentinels on the formed replication and waits until each sees the master
+/// up, its replicas and the other Sentinels (their hellos come every 2 s).
+async fn start_sentinels(
+    state: &StateDir,
+    spec: &Spec,
+    cluster: &Cluster,
+    s: &crate::model::topology::SentinelSpec,
+    server: &RedisServer,
+    progress: &dyn Progress,
+    started: &Arc<Mutex<Vec<(u32, LocalNode)>>>,
+) -> Result<ClusterState> {
+    let topo = &spec.topology;
+    let master = topo
+        .masters
+        .first()
+        .and_then(|(n, _)| cluster.addr(n))
+        .ok_or_else(|| Error::Usage(msg!("lint-sentinel-one-master")))?;
+    progress.phase(Phase::Sentinels);
+    let mut spawned = vec![];
+    for m in &cluster.sentinels {
+        let node = LocalNode::new(state, m.name.clone(), m.target.addr.clone());
+        let sp = local::spawn_sentinel(&server.path, &node, s, &master)?;
+        started
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((sp.pid, node));
+        spawned.push(sp);
+    }
+    local::wait_ready(&mut spawned, Duration::from_secs(5)).await?;
+    let replicas = topo
+        .replicas
+        .iter()
+        .filter(|(_, of)| Some(of) == topo.masters.first().map(|(n, _)| n))
+        .count() as u32;
+    let inspector = cluster.inspector();
+    crate::cluster::sentinel::wait_ready(
+        &inspector,
+        &master,
+        replicas,
+        cluster.sentinels.len() as u32,
+        FORM_DEADLINE,
+    )
+    .await
 }
 
 fn record_for(
@@ -584,6 +655,21 @@ fn record_for(
         redis_server: server.map(|s| s.path.clone()),
         config: spec.topology.config.clone(),
         kind: spec.topology.kind,
+        sentinels: spec
+            .topology
+            .sentinels()
+            .into_iter()
+            .filter_map(|n| {
+                let addr = layout.addr(&n)?.clone();
+                Some(RecordNode { name: n, addr })
+            })
+            .collect(),
+        monitored: spec
+            .topology
+            .sentinel
+            .as_ref()
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
     }
 }
 

@@ -172,6 +172,11 @@ pub struct ClusterRecord {
     /// A cluster, or plain Redis nodes (records from before kinds are clusters).
     #[serde(default)]
     pub kind: crate::model::topology::Kind,
+    /// A `sentinel` lab's Sentinels, and the name they monitor the master by.
+    #[serde(default)]
+    pub sentinels: Vec<RecordNode>,
+    #[serde(default)]
+    pub monitored: String,
 }
 
 impl ClusterRecord {

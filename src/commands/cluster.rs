@@ -256,6 +256,21 @@ async fn status(config: &Config, args: &StatusArgs) -> Result<()> {
         table.row(r);
     }
     crate::out!("{}", table.render());
+    for v in &state.sentinels {
+        let line = match &v.master {
+            Some(m) => t!(
+                "status-sentinel",
+                sentinel = v.addr.to_string(),
+                name = m.name.as_str(),
+                master = m.addr.as_ref().map_or("-".into(), ToString::to_string),
+                flags = m.flags.join(","),
+                replicas = m.num_replicas,
+                sentinels = m.num_other_sentinels
+            ),
+            None => t!("verify-sentinel-forgot", sentinel = v.addr.to_string()),
+        };
+        crate::outln!("{line}");
+    }
     let issues = problems(&state);
     if issues.is_empty() && state.kind.is_cluster() {
         crate::outln!("{} {}", style("✓").green(), t!("status-healthy"));
@@ -529,12 +544,12 @@ async fn down(config: &Config) -> Result<()> {
 
 /// The member a user names (see [`find_node`]); the error lists the nodes there are.
 pub fn member<'a>(cluster: &'a Cluster, name: &str) -> Result<&'a crate::cluster::form::Member> {
+    // A Sentinel is a process of the lab like any node: `lab node kill a:26379` works.
+    let all = || cluster.members.iter().chain(&cluster.sentinels);
     find_node(cluster, name)
-        .and_then(|addr| cluster.members.iter().find(|m| m.target.addr == addr))
+        .and_then(|addr| all().find(|m| m.target.addr == addr))
         .ok_or_else(|| {
-            let known = cluster
-                .members
-                .iter()
+            let known = all()
                 .map(|m| format!("{} ({})", m.target.addr, m.name))
                 .collect::<Vec<_>>()
                 .join(", ");
@@ -545,7 +560,11 @@ pub fn member<'a>(cluster: &'a Cluster, name: &str) -> Result<&'a crate::cluster
 /// The node a user names: an address of the cluster, or the lab's name for it (`b:6380`).
 pub fn find_node(cluster: &Cluster, name: &str) -> Option<crate::model::addr::NodeAddr> {
     if let Ok(addr) = name.parse::<crate::model::addr::NodeAddr>()
-        && cluster.members.iter().any(|m| m.target.addr == addr)
+        && cluster
+            .members
+            .iter()
+            .chain(&cluster.sentinels)
+            .any(|m| m.target.addr == addr)
     {
         return Some(addr);
     }

@@ -155,6 +155,8 @@ pub fn cluster(config: &Config, nodes: &NodesArg) -> Result<Cluster> {
         redis_server: None,
         config: vec![],
         kind: topo.kind,
+        sentinels: vec![],
+        monitored: String::new(),
     };
     let mut cluster = Cluster::from_record(record, &targets[0].auth);
     for (m, t) in cluster.members.iter_mut().zip(&targets) {

@@ -57,6 +57,7 @@ pub fn run(config: &Config, args: &NodeArgs) -> Result<()> {
         .or_else(|| crate::cluster::server::find_on_path("redis-server"));
     let _lock = config.state.lock()?;
     let auth = stop_auth(config, &cluster.record.lab);
+    let kind = cluster.record.kind.as_str();
     let done = rt.block_on(local::fault(server.as_deref(), &node, fault, &auth));
     let node_s = addr.to_string();
     match done {
@@ -75,11 +76,11 @@ pub fn run(config: &Config, args: &NodeArgs) -> Result<()> {
             );
             let pid = pid.unwrap_or(0);
             let text = match fault {
-                Fault::Stop => t!("node-stopped", node = node_s),
-                Fault::Kill => t!("node-killed", node = node_s, pid = pid),
+                Fault::Stop => t!("node-stopped", node = node_s, kind = kind),
+                Fault::Kill => t!("node-killed", node = node_s, pid = pid, kind = kind),
                 Fault::Pause => t!("node-paused", node = node_s, pid = pid),
                 Fault::Resume => t!("node-resumed", node = node_s),
-                Fault::Start => t!("node-started", node = node_s, pid = pid),
+                Fault::Start => t!("node-started", node = node_s, pid = pid, kind = kind),
             };
             crate::outln!("{} {text}", style("✓").green().bold());
             Ok(())

@@ -101,6 +101,9 @@ struct RawTopology {
     /// The password the lab's steps set with requirepass/masterauth.
     #[serde(default)]
     password: Option<Spanned<String>>,
+    /// A `sentinel` topology's Sentinels.
+    #[serde(default)]
+    sentinel: Option<Spanned<RawSentinel>>,
     /// `all:` or a node name, then directive: value.
     #[serde(default)]
     config: BTreeMap<String, BTreeMap<String, Spanned<ConfigValue>>>,
@@ -251,6 +254,23 @@ fn validate_config(raw: &RawTopology, topo: &Topology, cx: &mut Ctx) -> Vec<Dire
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawSentinel {
+    /// The name the master is monitored by.
+    name: Spanned<String>,
+    #[serde(default)]
+    port: Option<Spanned<u16>>,
+    /// Hosts that run a Sentinel (default: every host).
+    #[serde(default)]
+    hosts: Vec<Node>,
+    quorum: Spanned<u32>,
+    down_after: Spanned<u64>,
+    failover_timeout: Spanned<u64>,
+    #[serde(default)]
+    parallel_syncs: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawMaster {
     node: Node,
@@ -329,14 +349,27 @@ impl Ctx<'_> {
 
     /// A node name that must exist in the topology.
     fn node(&mut self, n: &Node, topo: &Topology) -> Option<NodeRef> {
+        self.named(n, topo, false)
+    }
+
+    /// A Redis node or, where a step may name one, a Sentinel.
+    fn any_node(&mut self, n: &Node, topo: &Topology) -> Option<NodeRef> {
+        self.named(n, topo, true)
+    }
+
+    fn named(&mut self, n: &Node, topo: &Topology, sentinels: bool) -> Option<NodeRef> {
         match n.value.parse::<NodeRef>() {
             Err(()) => {
                 self.error(n, msg!("lint-bad-node-name", value = n.value.as_str()));
                 None
             }
+            Ok(r) if sentinels && topo.is_sentinel(&r) => Some(r),
             Ok(r) if !topo.has_node(&r) => {
-                let known = topo
-                    .nodes()
+                let mut names = topo.nodes();
+                if sentinels {
+                    names.extend(topo.sentinels());
+                }
+                let known = names
                     .iter()
                     .map(ToString::to_string)
                     .collect::<Vec<_>>()
@@ -430,7 +463,7 @@ impl Manifest {
             if let Ok(resolved) = a
                 .value
                 .clone()
-                .try_map(|n| cx.node(&n, &topology).ok_or(()))
+                .try_map(|n| cx.any_node(&n, &topology).ok_or(()))
             {
                 setup.push(resolved);
             }
@@ -492,6 +525,95 @@ impl Manifest {
 /// A node's cluster bus listens this far above its port.
 const BUS_OFFSET: u16 = 10_000;
 const MAX_CLUSTER_PORT: u16 = u16::MAX - BUS_OFFSET;
+
+/// Sentinel's own limits, and the course's: a name Sentinel takes, a quorum the Sentinels can
+/// reach, timings that keep a lab moving.
+fn validate_sentinel(
+    raw: &Spanned<RawSentinel>,
+    topo: &Topology,
+    cx: &mut Ctx,
+) -> Option<crate::model::topology::SentinelSpec> {
+    let r = &raw.value;
+    let mut ok = true;
+    let name = &r.name.value;
+    if name.is_empty()
+        || name.len() > 64
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+    {
+        cx.error(&r.name, msg!("lint-sentinel-name", value = name.as_str()));
+        ok = false;
+    }
+    let port = r.port.as_ref().map_or(26379, |p| p.value);
+    if let Some(p) = r
+        .port
+        .as_ref()
+        .filter(|p| p.value == 0 || topo.ports.contains(&p.value))
+    {
+        cx.error(p, msg!("lint-sentinel-port", value = p.value));
+        ok = false;
+    }
+    let mut hosts = vec![];
+    for h in &r.hosts {
+        if !topo.hosts.contains(&h.value) {
+            cx.error(h, msg!("lint-unknown-host", value = h.value.as_str()));
+            ok = false;
+        } else if !hosts.contains(&h.value) {
+            hosts.push(h.value.clone());
+        }
+    }
+    if r.hosts.is_empty() {
+        hosts = topo.hosts.clone();
+    }
+    let n = hosts.len() as u32;
+    if r.quorum.value == 0 || r.quorum.value > n {
+        cx.error(
+            &r.quorum,
+            msg!(
+                "lint-sentinel-quorum",
+                value = r.quorum.value,
+                sentinels = n
+            ),
+        );
+        ok = false;
+    }
+    if !(100..=60_000).contains(&r.down_after.value) {
+        cx.error(
+            &r.down_after,
+            msg!("lint-sentinel-down-after", value = r.down_after.value),
+        );
+        ok = false;
+    }
+    if !(1_000..=600_000).contains(&r.failover_timeout.value) {
+        cx.error(
+            &r.failover_timeout,
+            msg!(
+                "lint-sentinel-failover-timeout",
+                value = r.failover_timeout.value
+            ),
+        );
+        ok = false;
+    }
+    let parallel_syncs = r.parallel_syncs.as_ref().map_or(1, |p| p.value);
+    if let Some(p) = r.parallel_syncs.as_ref().filter(|p| p.value == 0) {
+        cx.error(p, msg!("lint-sentinel-parallel-syncs"));
+        ok = false;
+    }
+    if topo.masters.len() != 1 {
+        cx.error(raw, msg!("lint-sentinel-one-master"));
+        ok = false;
+    }
+    ok.then(|| crate::model::topology::SentinelSpec {
+        name: name.clone(),
+        port,
+        hosts,
+        quorum: r.quorum.value,
+        down_after_ms: r.down_after.value,
+        failover_timeout_ms: r.failover_timeout.value,
+        parallel_syncs,
+    })
+}
 
 fn once_each<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
     let mut out: Vec<String> = vec![];
@@ -579,6 +701,7 @@ fn validate_topology(raw: &RawTopology, cx: &mut Ctx) -> Option<Topology> {
         masters: vec![],
         replicas: vec![],
         config: vec![],
+        sentinel: None,
         password: None,
     };
     if let Some(p) = &raw.password {
@@ -673,6 +796,28 @@ fn validate_topology(raw: &RawTopology, cx: &mut Ctx) -> Option<Topology> {
         }
         topo.replicas.push((node, master));
     }
+    match (&raw.sentinel, kind) {
+        (Some(raw_s), Kind::Sentinel) => match validate_sentinel(raw_s, &topo, cx) {
+            Some(spec) => topo.sentinel = Some(spec),
+            None => ok = false,
+        },
+        (Some(raw_s), _) => {
+            cx.error(
+                raw_s,
+                msg!("lint-sentinel-not-sentinel", kind = kind.as_str()),
+            );
+            ok = false;
+        }
+        (None, Kind::Sentinel) => {
+            cx.diags.push(Diagnostic::error(
+                &cx.src.path,
+                Pos { line: 1, col: 1 },
+                msg!("lint-sentinel-missing"),
+            ));
+            ok = false;
+        }
+        (None, _) => {}
+    }
     ok.then_some(topo)
 }
 
@@ -720,7 +865,7 @@ struct Resolver<'a, 'b> {
 
 impl Build for Resolver<'_, '_> {
     fn node(&mut self, name: &Spanned<String>) -> Option<NodeRef> {
-        self.cx.node(name, self.topo)
+        self.cx.any_node(name, self.topo)
     }
 
     fn error(&mut self, at: &serde_saphyr::Location, m: crate::i18n::Msg) {
@@ -791,7 +936,7 @@ fn resolve_solution(
             offset: locate(&cx.src.text, start, s.value.template()),
             double_quoted: cx.src.text[start..].starts_with('"'),
         };
-        if let Ok(resolved) = s.value.clone().try_map(|n| cx.node(&n, topo).ok_or(())) {
+        if let Ok(resolved) = s.value.clone().try_map(|n| cx.any_node(&n, topo).ok_or(())) {
             solution.push((resolved, text));
         }
     }
@@ -855,7 +1000,7 @@ fn validate_step(raw: &RawStep, topo: &Topology, data: Option<&Dataset>, cx: &mu
         id: raw.id.value.clone(),
         kind: raw.kind,
         title: raw.title.clone(),
-        node: raw.node.as_ref().and_then(|n| cx.node(n, topo)),
+        node: raw.node.as_ref().and_then(|n| cx.any_node(n, topo)),
         timeout,
         background: raw.background,
         checks,

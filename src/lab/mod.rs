@@ -204,6 +204,7 @@ pub fn default_topology() -> Topology {
             (NodeRef::new("a", 6380), NodeRef::new("c", 6379)),
         ],
         config: vec![],
+        sentinel: None,
         password: None,
     }
 }

@@ -33,7 +33,12 @@ const LINE_TIMEOUT: Duration = Duration::from_secs(60);
 pub async fn run(session: &Session, line: &Line, run: Run, env: &Env) -> Result<String, Msg> {
     match &line.how {
         Solution::RedisCli { node, error, .. } => {
-            let Some(member) = session.cluster.members.iter().find(|m| &m.name == node) else {
+            let all = session
+                .cluster
+                .members
+                .iter()
+                .chain(&session.cluster.sentinels);
+            let Some(member) = all.clone().find(|m| &m.name == node) else {
                 return Err(msg!("solution-unknown-node", node = node.to_string()));
             };
             let purpose = match run {

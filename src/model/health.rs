@@ -41,6 +41,15 @@ pub enum Problem {
         addr: NodeAddr,
         health: String,
     },
+    /// The Sentinels name different masters, or see it down.
+    SentinelsDisagree {
+        seen: String,
+    },
+    /// A master that is not the one the Sentinels name.
+    StrayMaster {
+        addr: NodeAddr,
+        master: NodeAddr,
+    },
 }
 
 impl Problem {
@@ -102,6 +111,14 @@ impl Problem {
                 peer = peer.as_str()
             ),
             Problem::LinkDown { addr } => msg!("problem-link-down", addr = addr.to_string()),
+            Problem::SentinelsDisagree { seen } => {
+                msg!("problem-sentinels-disagree", seen = seen.as_str())
+            }
+            Problem::StrayMaster { addr, master } => msg!(
+                "problem-stray-master",
+                addr = addr.to_string(),
+                master = master.to_string()
+            ),
             Problem::NotOnline { addr, health } => {
                 msg!(
                     "problem-not-online",
@@ -141,6 +158,33 @@ pub fn problems(s: &ClusterState) -> Vec<Problem> {
         for r in s.replicas_out_of_sync() {
             out.push(Problem::LinkDown {
                 addr: r.addr.clone(),
+            });
+        }
+        // A master the Sentinels do not name: an old master back before they turned it into a
+        // replica (up to 10 s), writable in the meantime.
+        if s.sentinels_agree()
+            && let Some(m) = s.sentinels.first().and_then(|v| v.master_addr())
+        {
+            for n in s.masters().filter(|n| &n.addr != m) {
+                out.push(Problem::StrayMaster {
+                    addr: n.addr.clone(),
+                    master: m.clone(),
+                });
+            }
+        }
+        if !s.sentinels_agree() {
+            out.push(Problem::SentinelsDisagree {
+                seen: s
+                    .sentinels
+                    .iter()
+                    .map(|v| {
+                        let m = v.master.as_ref();
+                        let at = v.master_addr().map_or("-".into(), ToString::to_string);
+                        let flags = m.map_or("-".into(), |m| m.flags.join(","));
+                        format!("{} → {at} ({flags})", v.addr)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
         }
         return out;

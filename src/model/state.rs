@@ -202,6 +202,44 @@ pub struct NodeState {
     pub config: BTreeMap<String, String>,
 }
 
+/// One Sentinel, as it answers SENTINEL MASTER, REPLICAS and SENTINELS for the lab's master.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentinelView {
+    pub addr: NodeAddr,
+    /// `None` when it does not monitor the lab's master (it was told to forget it, say).
+    pub master: Option<MonitoredMaster>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonitoredMaster {
+    pub name: String,
+    /// Where this Sentinel says the master is now.
+    pub addr: Option<NodeAddr>,
+    /// `master`, and `s_down`, `o_down`, `failover_in_progress`… when something happens.
+    pub flags: Vec<String>,
+    pub num_replicas: u32,
+    pub num_other_sentinels: u32,
+    pub quorum: u32,
+    pub config_epoch: u64,
+    /// The replicas it knows of, by the address they announce.
+    pub replicas: Vec<NodeAddr>,
+    /// The other Sentinels it knows of, by the address they announce.
+    pub sentinels: Vec<NodeAddr>,
+}
+
+impl MonitoredMaster {
+    pub fn has_flag(&self, f: &str) -> bool {
+        self.flags.iter().any(|x| x == f)
+    }
+}
+
+impl SentinelView {
+    /// Where it says the master is, if it monitors it.
+    pub fn master_addr(&self) -> Option<&NodeAddr> {
+        self.master.as_ref().and_then(|m| m.addr.as_ref())
+    }
+}
+
 /// Directives whose values are passwords: a snapshot keeps only whether they are set.
 pub const SECRET_DIRECTIVES: &[&str] = &["requirepass", "masterauth", "tls-key-file-pass"];
 
@@ -280,6 +318,9 @@ pub struct ClusterState {
     #[serde(default)]
     pub taken_ms: u64,
     pub nodes: Vec<NodeState>,
+    /// What each Sentinel that answered says of the master it monitors (a `sentinel` lab).
+    #[serde(default)]
+    pub sentinels: Vec<SentinelView>,
     pub unreachable: Vec<Unreachable>,
     /// How long the snapshot took to take.
     #[serde(with = "millis")]
@@ -481,6 +522,19 @@ impl ClusterState {
         self.disagreements().is_empty()
     }
 
+    /// Every Sentinel monitors the master, sees it up and names the same address (true without
+    /// Sentinels).
+    pub fn sentinels_agree(&self) -> bool {
+        let mut addrs = self.sentinels.iter().map(|v| v.master_addr());
+        let first = addrs.next();
+        first.is_none_or(|f| f.is_some() && addrs.all(|a| a == f))
+            && self.sentinels.iter().all(|v| {
+                v.master
+                    .as_ref()
+                    .is_some_and(|m| !m.has_flag("s_down") && !m.has_flag("o_down"))
+            })
+    }
+
     /// The keys under the lab's prefix, counted on the masters.
     pub fn lab_keys(&self) -> Option<u64> {
         self.masters().map(|m| m.keys).sum()
@@ -490,9 +544,12 @@ impl ClusterState {
     /// without a cluster, every node up and every replica linked.
     pub fn is_healthy(&self) -> bool {
         if !self.kind.is_cluster() {
+            let named = self.sentinels.first().and_then(|v| v.master_addr());
             return self.unreachable.is_empty()
                 && !self.nodes.is_empty()
-                && self.replicas_out_of_sync().is_empty();
+                && self.replicas_out_of_sync().is_empty()
+                && self.sentinels_agree()
+                && named.is_none_or(|m| self.masters().all(|n| &n.addr == m));
         }
         self.unreachable.is_empty()
             && self.all_ok()
@@ -622,6 +679,7 @@ pub mod tests {
         ClusterState {
             kind: Default::default(),
             taken_ms: 0,
+            sentinels: vec![],
             nodes,
             unreachable: vec![],
             took: Duration::ZERO,

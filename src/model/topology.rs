@@ -21,6 +21,8 @@ pub enum Kind {
     Replication,
     /// Plain Redis nodes on their own.
     Standalone,
+    /// Replication watched by Sentinels, which fail it over.
+    Sentinel,
 }
 
 impl Kind {
@@ -30,6 +32,7 @@ impl Kind {
         match self {
             Kind::Cluster => VAGRANT_BASE,
             Kind::Replication | Kind::Standalone => Ipv4Addr::new(192, 168, 158, 10),
+            Kind::Sentinel => Ipv4Addr::new(192, 168, 159, 210),
         }
     }
 
@@ -42,6 +45,7 @@ impl Kind {
             Kind::Cluster => "cluster",
             Kind::Replication => "replication",
             Kind::Standalone => "standalone",
+            Kind::Sentinel => "sentinel",
         }
     }
 }
@@ -61,9 +65,24 @@ pub struct Topology {
     /// The lab's own redis.conf directives, for every node (`node: None`) or one, in the order
     /// written; a node's own come after everyone's, so they win.
     pub config: Vec<Directive>,
+    /// The Sentinels of a `sentinel` topology and what they monitor.
+    pub sentinel: Option<SentinelSpec>,
     /// The password the lab's steps give the nodes, if any: the runner authenticates with it
     /// to a node that asks, and keeps it out of what it prints and saves.
     pub password: Option<Secret>,
+}
+
+/// Sentinels on some of the hosts, all on one port, monitoring one master by name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentinelSpec {
+    /// The name they monitor the master by (`cursoredis`).
+    pub name: String,
+    pub port: u16,
+    pub hosts: Vec<String>,
+    pub quorum: u32,
+    pub down_after_ms: u64,
+    pub failover_timeout_ms: u64,
+    pub parallel_syncs: u32,
 }
 
 /// A password a lab's steps set (`requirepass`): never shown by `{:?}`, never serialized.
@@ -110,6 +129,18 @@ impl Topology {
             .iter()
             .flat_map(|h| self.ports.iter().map(move |p| NodeRef::new(h.clone(), *p)))
             .collect()
+    }
+
+    /// The Sentinels, host by host (none without a `sentinel` topology).
+    pub fn sentinels(&self) -> Vec<NodeRef> {
+        self.sentinel
+            .iter()
+            .flat_map(|s| s.hosts.iter().map(move |h| NodeRef::new(h.clone(), s.port)))
+            .collect()
+    }
+
+    pub fn is_sentinel(&self, n: &NodeRef) -> bool {
+        self.sentinels().contains(n)
     }
 
     pub fn has_node(&self, n: &NodeRef) -> bool {
@@ -174,6 +205,11 @@ impl Layout {
                 map.insert(NodeRef::new(h.clone(), *p), NodeAddr::new(ip(i), *p));
             }
         }
+        for s in topo.sentinels() {
+            if let Some(i) = topo.hosts.iter().position(|h| *h == s.host) {
+                map.insert(s.clone(), NodeAddr::new(ip(i), s.port));
+            }
+        }
         Layout { kind, map, hosts }
     }
 
@@ -193,7 +229,7 @@ impl Layout {
     pub fn shared_loopback(topo: &Topology, base_port: u16) -> Layout {
         let mut map = BTreeMap::new();
         let mut hosts = BTreeMap::new();
-        for (i, n) in topo.nodes().into_iter().enumerate() {
+        for (i, n) in topo.nodes().into_iter().chain(topo.sentinels()).enumerate() {
             hosts.insert(n.host.clone(), "127.0.0.1".to_string());
             let port = base_port.saturating_add(i as u16);
             map.insert(n, NodeAddr::new("127.0.0.1", port));
@@ -228,6 +264,11 @@ impl Layout {
 
     pub fn addr(&self, n: &NodeRef) -> Option<&NodeAddr> {
         self.map.get(n)
+    }
+
+    /// One more process of the lab, at `addr` (a Sentinel of a running lab).
+    pub fn insert(&mut self, n: NodeRef, addr: NodeAddr) {
+        self.map.insert(n, addr);
     }
 
     pub fn host(&self, host: &str) -> Option<&str> {
@@ -278,6 +319,7 @@ pub(crate) mod tests {
                 (NodeRef::new("a", 6380), NodeRef::new("c", 6379)),
             ],
             config: vec![],
+            sentinel: None,
             password: None,
         }
     }

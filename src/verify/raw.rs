@@ -172,10 +172,12 @@ mod tests {
              - key: { node: b:6379, key: course, type: string, value: redis, len: 5 }\n\
              - key: { node: b:6379, key: gone, exists: false }\n\
              - config: { node: a:6379, name: repl-backlog-size, value: 1048576 }\n\
-             - config: { node: a:6379, name: requirepass, set: true }\n";
+             - config: { node: a:6379, name: requirepass, set: true }\n\
+             - sentinel-master: b:6379\n\
+             - sentinel: { node: a:26379, replicas: 2, sentinels: 2, sees: ok }\n";
         let (checks, problems) = build(yaml);
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(checks.len(), 28);
+        assert_eq!(checks.len(), 30);
         let kinds: Vec<&str> = checks.iter().map(|c| c.name()).collect();
         for k in crate::verify::kinds::names() {
             assert!(kinds.contains(&k), "{k} not covered");

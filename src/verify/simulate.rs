@@ -174,6 +174,7 @@ pub fn simulate(
     ClusterState {
         kind: Default::default(),
         taken_ms: 0,
+        sentinels: vec![],
         nodes,
         unreachable: vec![],
         took: Duration::ZERO,

@@ -34,8 +34,8 @@ impl Kind for Down {
 
     fn evaluate(&self, cx: &Context, _: Option<&ClusterState>, s: &ClusterState) -> Option<Msg> {
         let a = cx.addr(&self.0);
-        s.node(&a)
-            .map(|_| msg!("verify-down", node = a.to_string()))
+        let answers = s.node(&a).is_some() || s.sentinels.iter().any(|v| v.addr == a);
+        answers.then(|| msg!("verify-down", node = a.to_string()))
     }
 
     fn evidence(&self, e: &Evidence) -> Vec<(&'static str, Value)> {

@@ -21,6 +21,8 @@ mod replicas;
 mod replicas_in_sync;
 mod role;
 mod roles_swapped;
+mod sentinel;
+mod sentinel_master;
 mod slots;
 mod slots_covered;
 mod syncs;
@@ -47,6 +49,8 @@ pub use replicas::Replicas;
 pub use replicas_in_sync::ReplicasInSync;
 pub use role::RoleIs;
 pub use roles_swapped::RolesSwapped;
+pub use sentinel::Sentinel;
+pub use sentinel_master::SentinelMaster;
 pub use slots::Slots;
 pub use slots_covered::SlotsCovered;
 pub use syncs::Syncs;
@@ -76,6 +80,8 @@ pub static KINDS: &[&KindDef] = &[
     &info::DEF,
     &key::DEF,
     &config::DEF,
+    &sentinel_master::DEF,
+    &sentinel::DEF,
 ];
 
 /// The kind written `name` in YAML.
