@@ -168,6 +168,10 @@ pub struct BenchArgs {
     pub what: BenchWhat,
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = values::runs)]
     pub runs: usize,
+    /// The lab whose nodes `provision` brings up (its topology: cluster, replication,
+    /// Sentinel) [default: manual-failover]
+    #[arg(long, value_name = "LAB")]
+    pub lab: Option<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
