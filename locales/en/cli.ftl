@@ -57,6 +57,7 @@ arg-logs-lines = How many lines from the end to show [default: 40]
 about-bench = Measure how fast the runner is on this machine and print medians (a private cluster on 127.0.160.100-102)
 arg-bench-what = What to measure: provision (cold up, re-form, snapshot, down), failover (CLUSTER FAILOVER to the step's check mark) or consistency (the consistency test's ops/s)
 arg-bench-runs = How many runs [default: 5]
+arg-bench-lab = The lab whose nodes `provision` brings up, for its topology: cluster, replication or Sentinel [default: manual-failover]
 about-test = Prove a lab works: on a fresh cluster of its own, each action fails before its solution and passes after, each observe step holds
 arg-test-lab = The lab to test
 about-start = Do a lab: its slides one at a time, each step checked on the live cluster (resumes where you left it)

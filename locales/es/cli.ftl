@@ -57,6 +57,7 @@ arg-logs-lines = Cuántas líneas del final se muestran [por defecto: 40]
 about-bench = Mide lo rápido que es el programa en esta máquina e imprime medianas (un cluster propio en 127.0.160.100-102)
 arg-bench-what = Qué se mide: provision (arranque en frío, formar de nuevo, instantánea, parada), failover (de CLUSTER FAILOVER a la marca del paso) o consistency (ops/s de la prueba de consistencia)
 arg-bench-runs = Cuántas veces [por defecto: 5]
+arg-bench-lab = El laboratorio cuyos nodos levanta `provision`, por su topología: cluster, replicación o Sentinel [por defecto: manual-failover]
 about-test = Demuestra que un laboratorio funciona: sobre un cluster nuevo y propio, cada acción falla antes de su solución y pasa después, y cada observación se cumple
 arg-test-lab = El laboratorio que se prueba
 about-start = Haz un laboratorio: sus diapositivas una a una, cada paso comprobado en el cluster real (continúa donde lo dejaste)

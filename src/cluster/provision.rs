@@ -536,6 +536,13 @@ async fn create(
             local::wait_ready(&mut spawned, Duration::from_secs(5)).await?;
             (record, shared)
         }
+        // Sentinels given from outside need an address form of their own, not there yet.
+        Source::Remote { .. } if topo.sentinel.is_some() => {
+            return Err(Error::Usage(msg!(
+                "error-nodes-sentinel",
+                lab = spec.lab.as_str()
+            )));
+        }
         Source::Remote { targets } => {
             let addrs: Vec<NodeAddr> = targets.iter().map(|t| t.addr.clone()).collect();
             let layout = Layout::given(topo, &addrs).ok_or_else(|| {

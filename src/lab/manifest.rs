@@ -1150,6 +1150,65 @@ steps:
         assert_eq!(d.pos, Pos { line: 16, col: 14 });
     }
 
+    const SENTINEL: &str = "id: s
+title: { en: S }
+topology:
+  kind: sentinel
+  hosts: [a, b, c]
+  ports: [6379]
+  masters:
+    - { node: a:6379 }
+  replicas:
+    - { node: b:6379, of: a:6379 }
+  sentinel: { name: cursoredis, quorum: 2, down-after: 2000, failover-timeout: 10000 }
+steps:
+  - id: ask
+    kind: observe
+    checks:
+      - sentinel: { node: c:26379, replicas: 1 }
+      - down: b:26379
+";
+
+    #[test]
+    fn a_sentinel_topology_and_its_limits() {
+        let (m, diags) = parse(SENTINEL);
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        let t = m.unwrap().topology;
+        assert_eq!(t.sentinels().len(), 3);
+        assert_eq!(t.sentinel.as_ref().unwrap().port, 26379);
+        // Sentinels are named like nodes in checks, never as masters or replicas.
+        let d = first_error(&SENTINEL.replace("node: b:6379, of", "node: b:26379, of"));
+        assert_eq!(d.msg.id, "lint-unknown-node");
+        let d = first_error(&SENTINEL.replace("quorum: 2", "quorum: 4"));
+        assert_eq!(d.msg.id, "lint-sentinel-quorum");
+        let d = first_error(&SENTINEL.replace("down-after: 2000", "down-after: 99"));
+        assert_eq!(d.msg.id, "lint-sentinel-down-after");
+        let d = first_error(&SENTINEL.replace("name: cursoredis", "name: \"two words\""));
+        assert_eq!(d.msg.id, "lint-sentinel-name");
+        let d = first_error(&SENTINEL.replace("kind: sentinel", "kind: replication"));
+        assert_eq!(d.msg.id, "lint-sentinel-not-sentinel");
+        // Replication and standalone kinds: no slots, no node-timeout, no replicas alone.
+        let plain = SENTINEL.replace("kind: sentinel", "kind: replication");
+        let plain = plain.replace(
+            "  sentinel: { name: cursoredis, quorum: 2, down-after: 2000, failover-timeout: 10000 }\n",
+            "",
+        );
+        let plain = plain.replace(
+            "      - sentinel: { node: c:26379, replicas: 1 }\n      - down: b:26379\n",
+            "      - role: { node: b:6379, is: replica }\n",
+        );
+        let (m, diags) = parse(&plain);
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        assert!(m.unwrap().topology.sentinels().is_empty());
+        let d =
+            first_error(&plain.replace("{ node: a:6379 }", "{ node: a:6379, slots: [0-16383] }"));
+        assert_eq!(d.msg.id, "lint-slots-not-cluster");
+        let d = first_error(&plain.replace("ports: [6379]", "ports: [6379]\n  node-timeout: 3000"));
+        assert_eq!(d.msg.id, "lint-node-timeout-not-cluster");
+        let d = first_error(&plain.replace("kind: replication", "kind: standalone"));
+        assert_eq!(d.msg.id, "lint-replicas-standalone");
+    }
+
     #[test]
     fn slot_plans_must_cover_without_overlap() {
         let d = first_error(&GOOD.replace("[5461-10922]", "[5400-10922]"));

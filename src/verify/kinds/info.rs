@@ -182,7 +182,14 @@ impl Kind for Info {
         let Some(node) = s.node(&a) else {
             return Some(msg!("verify-info-unreachable", node = a.to_string()));
         };
-        let Some(now) = node.info_fields.get(&self.field).cloned() else {
+        // Redis lists an error counter only once it is non-zero (and a restart clears it).
+        let absent_is_zero = self.field.starts_with("errorstat_");
+        let now = node
+            .info_fields
+            .get(&self.field)
+            .cloned()
+            .or_else(|| absent_is_zero.then(|| "0".to_string()));
+        let Some(now) = now else {
             return Some(msg!(
                 "verify-info-no-field",
                 node = a.to_string(),
