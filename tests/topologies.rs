@@ -138,6 +138,13 @@ fn a_master_with_the_lab_s_password_is_still_watched() {
         .run();
     check.ok();
     assert!(!check.stdout.contains("curso-redis-4"), "{}", check.stdout);
+    // Resuming the lab finds its nodes as they are, protected: not a broken cluster.
+    let again = env
+        .lab()
+        .args(["cluster", "up", "--lab", "replication", "--lang", "en"])
+        .run();
+    again.ok();
+    assert!(again.stdout.contains("already running"), "{}", again.stdout);
     let stop = env.lab().args(["node", "stop", "a:6379"]).run();
     stop.ok();
     assert!(cli(&env, 'a', &["PING"]).trim().is_empty());

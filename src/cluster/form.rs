@@ -313,23 +313,11 @@ impl Expected {
                 None => {}
             }
         }
-        for (replica, master) in &self.replicas {
-            let master_id = s.node(master).map(|m| m.id.as_str());
-            match s.node(replica) {
-                None => {}
-                Some(r) if master_id.is_none() || r.master_id.as_deref() != master_id => {
-                    out.push(msg!(
-                        "problem-not-replica-of",
-                        addr = replica.to_string(),
-                        master = master.to_string()
-                    ));
-                }
-                Some(r) if r.replication.link_up != Some(true) => {
-                    out.push(msg!("problem-link-down", addr = replica.to_string()));
-                }
-                Some(_) => {}
-            }
-        }
+        // In a cluster a replica names its master by id.
+        self.replica_problems(s, &mut out, |r, master| {
+            let id = s.node(master).map(|m| m.id.as_str());
+            id.is_some() && r.master_id.as_deref() == id
+        });
         if s.unreachable.is_empty() && !s.nodes_agree() {
             out.push(msg!("problem-views-differ"));
         }
@@ -343,10 +331,22 @@ impl Expected {
                 out.push(msg!("problem-not-master", addr = addr.to_string()));
             }
         }
+        self.replica_problems(s, out, |r, master| {
+            r.replication.master.as_ref() == Some(master)
+        });
+    }
+
+    /// Replicas that do not follow their master (as `follows` tells), or whose link is down.
+    fn replica_problems(
+        &self,
+        s: &ClusterState,
+        out: &mut Vec<Msg>,
+        follows: impl Fn(&crate::model::state::NodeState, &NodeAddr) -> bool,
+    ) {
         for (replica, master) in &self.replicas {
             match s.node(replica) {
                 None => {}
-                Some(r) if r.replication.master.as_ref() != Some(master) => out.push(msg!(
+                Some(r) if !follows(r, master) => out.push(msg!(
                     "problem-not-replica-of",
                     addr = replica.to_string(),
                     master = master.to_string()
@@ -364,6 +364,25 @@ impl Expected {
 pub(crate) async fn wait_until(
     inspector: &Inspector,
     deadline: Instant,
+    missing: impl FnMut(&ClusterState) -> Vec<Msg>,
+) -> Result<ClusterState> {
+    wait_for(
+        inspector,
+        deadline,
+        Duration::from_millis(15),
+        "error-cluster-not-forming",
+        missing,
+    )
+    .await
+}
+
+/// Looks every `poll` until nothing is `missing`; past the deadline, the error `error_id` with
+/// what still was.
+pub(crate) async fn wait_for(
+    inspector: &Inspector,
+    deadline: Instant,
+    poll: Duration,
+    error_id: &'static str,
     mut missing: impl FnMut(&ClusterState) -> Vec<Msg>,
 ) -> Result<ClusterState> {
     loop {
@@ -379,12 +398,9 @@ pub(crate) async fn wait_until(
                 .map(Msg::text)
                 .collect::<Vec<_>>()
                 .join("; ");
-            return Err(Error::Environment(msg!(
-                "error-cluster-not-forming",
-                problems = list
-            )));
+            return Err(Error::Environment(Msg::new(error_id).arg("problems", list)));
         }
-        tokio::time::sleep(Duration::from_millis(15)).await;
+        tokio::time::sleep(poll).await;
     }
 }
 

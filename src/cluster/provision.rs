@@ -361,7 +361,17 @@ async fn existing(
         updated.config = spec.topology.config.clone();
         state.save_record(&updated)?;
     }
-    let snapshot = cluster.inspector().snapshot().await;
+    // A node the student protected with the lab's password is still this lab's, not broken.
+    let lab_password = spec
+        .topology
+        .password
+        .as_ref()
+        .map(|p| Auth::password(p.expose()));
+    let snapshot = cluster
+        .inspector()
+        .with_fallback(lab_password)
+        .snapshot()
+        .await;
     let usable =
         snapshot.is_healthy() || (spec.starts_unhealthy() && snapshot.unreachable.is_empty());
     if !fresh && same_lab && missing.is_empty() && formed(state) && usable {
@@ -627,12 +637,14 @@ async fn start_sentinels(
         .filter(|(_, of)| Some(of) == topo.masters.first().map(|(n, _)| n))
         .count() as u32;
     let inspector = cluster.inspector();
-    crate::cluster::sentinel::wait_ready(
+    let sentinels = cluster.sentinels.len() as u32;
+    // Sentinels say hello every 2 s: a look every 50 ms sees the last one arrive.
+    form::wait_for(
         &inspector,
-        &master,
-        replicas,
-        cluster.sentinels.len() as u32,
-        FORM_DEADLINE,
+        std::time::Instant::now() + FORM_DEADLINE,
+        Duration::from_millis(50),
+        "error-sentinels-not-ready",
+        |s| super::sentinel::not_ready(s, &master, replicas, sentinels),
     )
     .await
 }

@@ -1,16 +1,13 @@
 //! Real Sentinels: how one is read (SENTINEL MASTER, REPLICAS and SENTINELS in one round trip)
-//! and when a set of them is ready — every one sees the master up, all its replicas and every
-//! other Sentinel, each by the address it announces.
+//! and what keeps a set of them from being ready — each must see the master up, all its
+//! replicas and every other Sentinel, each by the address it announces.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
 
 use redis::aio::MultiplexedConnection;
 use redis::{Value, cmd, pipe};
 
-use super::inspect::Inspector;
 use super::parse;
-use crate::error::{Error, Result};
 use crate::i18n::Msg;
 use crate::model::addr::NodeAddr;
 use crate::model::state::{ClusterState, MonitoredMaster, SentinelView};
@@ -139,38 +136,6 @@ pub fn not_ready(s: &ClusterState, master: &NodeAddr, replicas: u32, sentinels: 
         }
     }
     out
-}
-
-/// Polls until every Sentinel is ready (see [`not_ready`]); on timeout, says what was missing.
-pub async fn wait_ready(
-    inspector: &Inspector,
-    master: &NodeAddr,
-    replicas: u32,
-    sentinels: u32,
-    within: Duration,
-) -> Result<ClusterState> {
-    let deadline = Instant::now() + within;
-    loop {
-        let s = inspector.snapshot().await;
-        let missing = not_ready(&s, master, replicas, sentinels);
-        if missing.is_empty() {
-            return Ok(s);
-        }
-        if Instant::now() >= deadline {
-            let list = missing
-                .iter()
-                .take(6)
-                .map(Msg::text)
-                .collect::<Vec<_>>()
-                .join("; ");
-            return Err(Error::Environment(msg!(
-                "error-sentinels-not-ready",
-                problems = list
-            )));
-        }
-        // Sentinels say hello every 2 s: a look every 50 ms sees the last one arrive.
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[cfg(test)]
