@@ -656,33 +656,27 @@ fn record_for(
     auth: bool,
     server: Option<&RedisServer>,
 ) -> ClusterRecord {
-    ClusterRecord {
-        lab: spec.lab.clone(),
-        backend,
-        nodes: spec
-            .topology
-            .nodes()
+    // The layout's address of each process, nodes and Sentinels alike.
+    let placed = |names: Vec<NodeRef>| -> Vec<RecordNode> {
+        names
             .into_iter()
             .filter_map(|n| {
                 let addr = layout.addr(&n)?.clone();
                 Some(RecordNode { name: n, addr })
             })
-            .collect(),
+            .collect()
+    };
+    ClusterRecord {
+        lab: spec.lab.clone(),
+        backend,
+        nodes: placed(spec.topology.nodes()),
         prefix: spec.prefix(),
         node_timeout_ms: spec.topology.node_timeout_ms,
         auth,
         redis_server: server.map(|s| s.path.clone()),
         config: spec.topology.config.clone(),
         kind: spec.topology.kind,
-        sentinels: spec
-            .topology
-            .sentinels()
-            .into_iter()
-            .filter_map(|n| {
-                let addr = layout.addr(&n)?.clone();
-                Some(RecordNode { name: n, addr })
-            })
-            .collect(),
+        sentinels: placed(spec.topology.sentinels()),
         monitored: spec
             .topology
             .sentinel
