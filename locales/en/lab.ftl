@@ -153,3 +153,5 @@ lint-config-code = { $name } would let a lab load code or change commands on the
 lint-config-process = lab sets { $name } itself: its nodes run in the foreground, in process groups it owns.
 lint-config-topology = { $name } comes from the topology (cluster mode, node-timeout:), not from config.
 lint-config-password = { $name } would lock lab out of its own nodes: passwords a lab sets are not supported yet.
+lint-hold-not-action = “hold” belongs to action steps: step “{ $step }” is not one (an observe step's checks hold already).
+lint-bad-hold = a hold of { $value } s is outside 1-120 s.

@@ -202,3 +202,4 @@ start-help =
     g                 grade an exercise
     y                 copy the slide's command to the clipboard
     q                 quit: progress is saved, the cluster keeps running
+watch-holding = the checks hold: { $held } of the { $hold } s they must keep holding

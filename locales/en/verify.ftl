@@ -111,3 +111,12 @@ verify-sentinel-sees = see the master { $wanted }; it sees it { $seen }
 check-what-sentinel-sees = one of { $known }
 check-sentinel-nothing = say what the Sentinel should know: replicas, sentinels or sees
 sim-not-sentinel = “{ $kind }” asks the Sentinels, which a pictured state does not have.
+
+# reply
+check-reply-command = “{ $command }” is not a command a check may send: it is sent many times a second, so only these are taken: { $allowed }
+check-reply-what = one of “is: <answer>”, “error: <how the refusal starts>” or “changed: true”
+verify-reply-unanswered = { $node } gave no answer to “{ $command }”: it does not answer
+verify-reply-value = { $node } should answer “{ $command }” with “{ $want }”; it answered { $got }
+verify-reply-error = { $node } should refuse “{ $command }” with { $want }; it answered { $got }
+verify-reply-unchanged = { $node } still answers “{ $command }” as when the step began: { $got }
+sim-not-reply = “{ $kind }” sends a command to a running node, which a pictured state cannot answer.

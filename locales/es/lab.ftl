@@ -153,3 +153,5 @@ lint-config-code = { $name } permitiría a un laboratorio cargar código o cambi
 lint-config-process = lab fija { $name } por su cuenta: sus nodos corren en primer plano, en grupos de procesos suyos.
 lint-config-topology = { $name } sale de la topología (modo cluster, node-timeout:), no de config.
 lint-config-password = { $name } dejaría a lab fuera de sus propios nodos: las contraseñas que fija un laboratorio aún no se admiten.
+lint-hold-not-action = «hold» es para pasos de acción: el paso «{ $step }» no lo es (las comprobaciones de un paso de observación ya se mantienen).
+lint-bad-hold = mantener { $value } s está fuera de 1-120 s.

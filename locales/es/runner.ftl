@@ -196,3 +196,4 @@ start-help =
     g                 calificar un ejercicio
     y                 copiar el comando de la diapositiva al portapapeles
     q                 salir: el progreso queda guardado, el cluster sigue en marcha
+watch-holding = las comprobaciones se cumplen: { $held } de los { $hold } s que deben mantenerse

@@ -111,3 +111,12 @@ verify-sentinel-sees = ver al maestro { $wanted }; lo ve { $seen }
 check-what-sentinel-sees = uno de { $known }
 check-sentinel-nothing = di qué debería saber el Sentinel: replicas, sentinels o sees
 sim-not-sentinel = «{ $kind }» pregunta a los Sentinels, que un estado dibujado no tiene.
+
+# reply
+check-reply-command = «{ $command }» no es un comando que una comprobación pueda mandar: se manda varias veces por segundo, así que solo se admiten estos: { $allowed }
+check-reply-what = uno de «is: <respuesta>», «error: <cómo empieza el rechazo>» o «changed: true»
+verify-reply-unanswered = { $node } no ha respondido a «{ $command }»: no contesta
+verify-reply-value = { $node } debería responder a «{ $command }» con «{ $want }»; ha respondido { $got }
+verify-reply-error = { $node } debería rechazar «{ $command }» con { $want }; ha respondido { $got }
+verify-reply-unchanged = { $node } sigue respondiendo a «{ $command }» como al empezar el paso: { $got }
+sim-not-reply = «{ $kind }» manda un comando a un nodo en marcha, y un estado dibujado no puede responderlo.

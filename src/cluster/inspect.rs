@@ -12,8 +12,10 @@ use tokio::sync::Mutex;
 
 use super::conn::{ConnError, Target, connect_with};
 use super::parse::{self, cluster_info, cluster_nodes, replication, shard_health};
+use super::probe;
 use crate::model::Role;
 use crate::model::addr::NodeAddr;
+use crate::model::reply::{ProbeAt, Reply};
 use crate::model::state::{
     ClusterState, KeyValue, NodeState, SECRET_DIRECTIVES, SECRET_SHOWN, SentinelView, Unreachable,
 };
@@ -34,6 +36,8 @@ pub struct Inspector {
     /// Sentinels to read too, and the name they monitor the master by.
     sentinels: Vec<Target>,
     monitored: String,
+    /// Commands the lab's `reply` checks send, each to its node.
+    probes: Vec<ProbeAt>,
     conns: Mutex<HashMap<NodeAddr, MultiplexedConnection>>,
 }
 
@@ -49,6 +53,7 @@ impl Inspector {
             fallback: None,
             sentinels: vec![],
             monitored: String::new(),
+            probes: vec![],
             conns: Mutex::new(HashMap::new()),
         }
     }
@@ -69,6 +74,12 @@ impl Inspector {
     pub fn with_sentinels(mut self, sentinels: Vec<Target>, name: &str) -> Inspector {
         self.sentinels = sentinels;
         self.monitored = name.to_string();
+        self
+    }
+
+    /// Also sends these commands on every snapshot, each to a node (or Sentinel) it inspects.
+    pub fn probing(mut self, probes: Vec<ProbeAt>) -> Inspector {
+        self.probes = probes;
         self
     }
 
@@ -198,7 +209,9 @@ impl Inspector {
             }
         }
         unreachable.extend(sentinels_down);
+        let replies = self.replies(&unreachable).await;
         ClusterState {
+            replies,
             kind: self.kind,
             sentinels,
             taken_ms: std::time::SystemTime::now()
@@ -208,6 +221,36 @@ impl Inspector {
             unreachable,
             took: started.elapsed(),
         }
+    }
+}
+
+impl Inspector {
+    /// The probes' answers from the nodes that answered this snapshot (one that did not would
+    /// only cost another timeout).
+    async fn replies(&self, unreachable: &[Unreachable]) -> Vec<Reply> {
+        let asked = self.probes.iter().filter_map(|p| {
+            let t = self
+                .targets
+                .iter()
+                .chain(&self.sentinels)
+                .find(|t| t.addr == p.addr)?;
+            if unreachable.iter().any(|u| u.addr == p.addr) {
+                return None;
+            }
+            let t = match p.bare {
+                true => Target::new(t.addr.clone(), Default::default()),
+                false => t.clone(),
+            };
+            Some(async move {
+                probe::ask(&t, &p.words, p.bare, self.fallback.as_ref())
+                    .await
+                    .map(|answer| Reply {
+                        asked: p.clone(),
+                        answer,
+                    })
+            })
+        });
+        join_all(asked).await.into_iter().flatten().collect()
     }
 }
 

@@ -12,6 +12,7 @@ pub mod inspect;
 pub mod local;
 pub mod parse;
 pub mod private;
+pub mod probe;
 pub mod process;
 pub mod provision;
 pub mod replicate;

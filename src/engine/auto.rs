@@ -417,6 +417,20 @@ impl Engine {
                     self.step_done(Err(why), false, fx);
                 }
             }
+            // A step that must hold is proved only once it held that long; a replay wants
+            // the state, not the wait.
+            _ if passed && prove && !step.hold.is_zero() => {
+                let first = first_pass_ms.unwrap_or(s.taken_ms);
+                if s.taken_ms.saturating_sub(first) >= step.hold.as_millis() as u64 {
+                    self.step_done(Ok(Some(first.saturating_sub(solution))), true, fx);
+                } else {
+                    self.set_phase(Phase::Waiting {
+                        until_ms,
+                        holds,
+                        first_pass_ms: Some(first),
+                    });
+                }
+            }
             _ if passed => {
                 let took = s.taken_ms.saturating_sub(if step.kind == StepKind::Action {
                     solution
@@ -424,6 +438,14 @@ impl Engine {
                     began
                 });
                 self.step_done(Ok(Some(took)), true, fx);
+            }
+            _ if first_pass_ms.is_some() && step.kind == StepKind::Action => {
+                // Held, then broke: the hold starts over.
+                self.set_phase(Phase::Waiting {
+                    until_ms,
+                    holds,
+                    first_pass_ms: None,
+                });
             }
             _ => {}
         }
@@ -440,7 +462,10 @@ impl Engine {
         let now = self.now_ms;
         match after {
             After::Wait => {
-                let timeout = self.current().map_or(0, |(_, s)| millis(s));
+                // The hold comes on top of the time the checks may take to pass.
+                let timeout = self
+                    .current()
+                    .map_or(0, |(_, s)| millis(s) + s.hold.as_millis() as u64);
                 self.set_phase(Phase::Waiting {
                     until_ms: now + timeout,
                     holds: 0,

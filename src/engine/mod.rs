@@ -541,7 +541,7 @@ impl Engine {
         {
             fx.draw();
         }
-        self.watch.held.is_some()
+        self.watch.held_for(&step, look.at_ms)
     }
 
     /// The current step passed: the time is the cluster's (see [`timing`]), the next step

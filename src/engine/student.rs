@@ -46,7 +46,10 @@ impl Engine {
         fx.draw();
         self.maybe_start_test(fx);
         // Checks that held while the student read pass the moment they reach the step.
-        if self.watch.held.is_some() && self.on_current() {
+        let held = self
+            .current()
+            .is_some_and(|(_, st)| self.watch.held_for(st, self.now_ms));
+        if held && self.on_current() {
             self.student_pass(fx);
         }
     }
@@ -178,12 +181,18 @@ impl Engine {
             self.board.say(Notice::Info(msg!("start-waiting-cluster")));
             return;
         };
-        let outcome = self.evaluate_now(step, &s);
+        let step = step.clone();
+        let outcome = self.evaluate_now(&step, &s);
         if outcome.passed() {
             self.watch.held.get_or_insert(Look {
                 at_ms: s.taken_ms,
                 gap_ms: 0,
             });
+            if !self.watch.held_for(&step, s.taken_ms) {
+                let m = self.watch.holding(&step, s.taken_ms);
+                self.board.say(Notice::Info(m));
+                return;
+            }
             self.student_pass(fx);
         } else {
             self.board

@@ -64,7 +64,10 @@ struct Script {
 
 impl Script {
     fn new(id: &str, mode: Mode) -> Script {
-        let plan = Plan::new(lab(id), Lang::En).unwrap();
+        Script::of(Plan::new(lab(id), Lang::En).unwrap(), mode)
+    }
+
+    fn of(plan: Plan, mode: Mode) -> Script {
         let progress = Progress::new(&plan.manifest, "en", 1_000);
         let layout = Layout::local(&plan.manifest.topology, DEFAULT_LOCAL_BASE);
         Script {
@@ -222,6 +225,36 @@ fn a_whole_lab_from_the_first_slide_to_the_closing_screen() {
     let saved = r.saved().unwrap();
     assert_eq!(saved.passed.len(), 9);
     assert!(saved.finished());
+}
+
+#[test]
+fn a_step_that_must_hold_passes_once_it_held_that_long_without_a_break() {
+    let mut plan = Plan::new(lab("manual-failover"), Lang::En).unwrap();
+    let failover = plan.manifest.steps.iter_mut().find(|s| s.id == "failover");
+    failover.unwrap().hold = std::time::Duration::from_secs(10);
+    let mut r = Script::of(plan, Mode::Student);
+    r.key(Command::Next);
+    r.ready(initial(3_100));
+    r.to("failover");
+    r.look(initial(3_200));
+    r.look(failed_over(5_000, 1));
+    assert_eq!(r.step(), Some("failover"));
+    let holding = r.e.advice().iter().map(en).collect::<Vec<_>>().join(" ");
+    assert!(holding.contains("0 of the 10 s"), "{holding}");
+    r.look(failed_over(9_000, 1));
+    // It broke: the hold starts over.
+    r.look(initial(10_000));
+    r.look(failed_over(11_000, 1));
+    r.look(failed_over(20_900, 1));
+    assert_eq!(r.step(), Some("failover"));
+    let holding = r.e.advice().iter().map(en).collect::<Vec<_>>().join(" ");
+    assert!(holding.contains("9 of the 10 s"), "{holding}");
+    // `c` says so too, and does not pass it early.
+    r.key(Command::Check);
+    assert!(matches!(&r.e.notices()[0], Notice::Info(m) if en(m).contains("of the 10 s")));
+    assert_eq!(r.step(), Some("failover"));
+    r.look(failed_over(21_000, 1));
+    assert_eq!(r.step(), Some("logs"));
 }
 
 #[test]

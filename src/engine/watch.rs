@@ -43,6 +43,9 @@ impl Watch {
             self.held = None;
         }
         let mut advice = vec![];
+        if outcome.passed() && !self.held_for(step, look.at_ms) {
+            advice.push(self.holding(step, look.at_ms));
+        }
         if step.kind == StepKind::Action
             && !outcome.passed()
             && let Some(st) = start
@@ -84,6 +87,22 @@ impl Watch {
         self.advice = advice;
         self.previous = Some(now.clone());
         changed
+    }
+
+    /// The checks have held, without a break, as long as the step asks (at once for most).
+    pub fn held_for(&self, step: &Step, at_ms: u64) -> bool {
+        self.held
+            .is_some_and(|h| at_ms.saturating_sub(h.at_ms) >= step.hold.as_millis() as u64)
+    }
+
+    /// How far a step that must hold has come.
+    pub fn holding(&self, step: &Step, at_ms: u64) -> Msg {
+        let since = self.held.map_or(0, |h| at_ms.saturating_sub(h.at_ms));
+        crate::msg!(
+            "watch-holding",
+            held = since / 1000,
+            hold = step.hold.as_secs()
+        )
     }
 
     /// The first thing that still differs.

@@ -307,6 +307,8 @@ struct RawStep {
     #[serde(default)]
     timeout: Option<Spanned<u64>>,
     #[serde(default)]
+    hold: Option<Spanned<u64>>,
+    #[serde(default)]
     background: Option<Background>,
     #[serde(default)]
     checks: Vec<Spanned<RawCheck>>,
@@ -515,6 +517,14 @@ impl Manifest {
     /// Every CONFIG parameter the lab's checks read, once each.
     pub fn config_read(&self) -> Vec<String> {
         once_each(self.all_checks().flat_map(|c| c.config()))
+    }
+
+    /// Every command the lab's checks send, once each.
+    pub fn probes(&self) -> Vec<crate::model::reply::Probe> {
+        let mut all: Vec<_> = self.all_checks().flat_map(|c| c.probes()).collect();
+        all.sort();
+        all.dedup();
+        all
     }
 
     pub fn step(&self, id: &str) -> Option<&Step> {
@@ -996,7 +1006,23 @@ fn validate_step(raw: &RawStep, topo: &Topology, data: Option<&Dataset>, cx: &mu
         Some(t) => Duration::from_secs(t.value),
         None => DEFAULT_STEP_TIMEOUT,
     };
+    let hold = match &raw.hold {
+        None => Duration::ZERO,
+        Some(h) if raw.kind != StepKind::Action => {
+            cx.error(
+                h,
+                msg!("lint-hold-not-action", step = raw.id.value.as_str()),
+            );
+            Duration::ZERO
+        }
+        Some(h) if !(1..=120).contains(&h.value) => {
+            cx.error(h, msg!("lint-bad-hold", value = h.value));
+            Duration::ZERO
+        }
+        Some(h) => Duration::from_secs(h.value),
+    };
     Step {
+        hold,
         id: raw.id.value.clone(),
         kind: raw.kind,
         title: raw.title.clone(),
@@ -1138,6 +1164,18 @@ steps:
     fn first_error(text: &str) -> Diagnostic {
         let (_, diags) = parse(text);
         diags.into_iter().find(|d| d.is_error()).expect("an error")
+    }
+
+    #[test]
+    fn a_hold_belongs_to_an_action_and_is_bounded() {
+        let (m, diags) = parse(&GOOD.replace("kind: action\n", "kind: action\n    hold: 10\n"));
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        assert_eq!(m.unwrap().steps[1].hold, Duration::from_secs(10));
+        let d = first_error(&GOOD.replace("kind: observe\n", "kind: observe\n    hold: 10\n"));
+        assert_eq!(d.msg.id, "lint-hold-not-action");
+        assert_eq!(d.pos.line, 16);
+        let d = first_error(&GOOD.replace("kind: action\n", "kind: action\n    hold: 0\n"));
+        assert_eq!(d.msg.id, "lint-bad-hold");
     }
 
     #[test]

@@ -68,6 +68,9 @@ pub struct Step {
     pub node: Option<NodeRef>,
     /// How long `lab test` waits for an action's checks after its solution ran.
     pub timeout: Duration,
+    /// How long an action's checks must keep holding before it passes (zero: at once): what
+    /// "no failover happens" is proved by.
+    pub hold: Duration,
     /// Started when the step begins, kept running for the following steps.
     pub background: Option<Background>,
     pub checks: Vec<Check>,

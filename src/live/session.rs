@@ -6,6 +6,7 @@ use crate::cluster::inspect::Inspector;
 use crate::cluster::provision::Cluster;
 use crate::error::{Error, Result};
 use crate::lab::Lab;
+use crate::model::reply::ProbeAt;
 use crate::model::{ClusterState, Layout};
 use crate::msg;
 
@@ -33,9 +34,21 @@ impl Session {
                 lab = cluster.record.lab.as_str()
             ))
         })?;
+        let probes = manifest
+            .probes()
+            .into_iter()
+            .filter_map(|p| {
+                Some(ProbeAt {
+                    addr: layout.addr(&p.node)?.clone(),
+                    words: p.words,
+                    bare: p.bare,
+                })
+            })
+            .collect();
         let inspector = cluster
             .inspector()
             .watching(keys)
+            .probing(probes)
             .reading_config(manifest.config_read())
             .with_fallback(lab_password.clone());
         Ok(Session {

@@ -8,6 +8,7 @@ pub mod consistency;
 pub mod dataset;
 pub mod health;
 pub mod node;
+pub mod reply;
 pub mod setup;
 pub mod slots;
 pub mod state;

@@ -322,6 +322,9 @@ pub struct ClusterState {
     #[serde(default)]
     pub sentinels: Vec<SentinelView>,
     pub unreachable: Vec<Unreachable>,
+    /// What nodes answered the commands the lab's checks send them (`reply`).
+    #[serde(default)]
+    pub replies: Vec<super::reply::Reply>,
     /// How long the snapshot took to take.
     #[serde(with = "millis")]
     pub took: Duration,
@@ -348,6 +351,14 @@ struct Opinion {
 }
 
 impl ClusterState {
+    /// What `asked` was answered in this snapshot; `None` when its node did not answer.
+    pub fn reply(&self, asked: &super::reply::ProbeAt) -> Option<&super::reply::Answer> {
+        self.replies
+            .iter()
+            .find(|r| &r.asked == asked)
+            .map(|r| &r.answer)
+    }
+
     pub fn node(&self, addr: &NodeAddr) -> Option<&NodeState> {
         self.nodes.iter().find(|n| &n.addr == addr)
     }
@@ -682,6 +693,7 @@ pub mod tests {
             sentinels: vec![],
             nodes,
             unreachable: vec![],
+            replies: vec![],
             took: Duration::ZERO,
         }
     }

@@ -90,6 +90,11 @@ pub trait Kind: fmt::Debug + Send + Sync {
         vec![]
     }
 
+    /// Commands the check sends: every snapshot of the lab sends them and keeps the answers.
+    fn probes(&self) -> Vec<crate::model::reply::Probe> {
+        vec![]
+    }
+
     /// Nodes the check wants serving as masters: which replica a failover step is about.
     fn wants_master(&self) -> Vec<&NodeRef> {
         vec![]

@@ -177,6 +177,7 @@ pub fn simulate(
         sentinels: vec![],
         nodes,
         unreachable: vec![],
+        replies: vec![],
         took: Duration::ZERO,
     }
 }

@@ -19,6 +19,7 @@ mod nodes_agree;
 mod replica_of;
 mod replicas;
 mod replicas_in_sync;
+mod reply;
 mod role;
 mod roles_swapped;
 mod sentinel;
@@ -47,6 +48,7 @@ pub use nodes_agree::NodesAgree;
 pub use replica_of::ReplicaOf;
 pub use replicas::Replicas;
 pub use replicas_in_sync::ReplicasInSync;
+pub use reply::Reply;
 pub use role::RoleIs;
 pub use roles_swapped::RolesSwapped;
 pub use sentinel::Sentinel;
@@ -82,6 +84,7 @@ pub static KINDS: &[&KindDef] = &[
     &config::DEF,
     &sentinel_master::DEF,
     &sentinel::DEF,
+    &reply::DEF,
 ];
 
 /// The kind written `name` in YAML.
