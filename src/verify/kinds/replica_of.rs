@@ -53,7 +53,13 @@ impl Kind for ReplicaOf {
 
     fn evaluate(&self, cx: &Context, _: Option<&ClusterState>, s: &ClusterState) -> Option<Msg> {
         let (a, m) = (cx.addr(&self.node), cx.addr(&self.master));
-        let master_id = s.node(&m).map(|n| n.id.as_str());
+        // Plain nodes name their master by its address, so a master that does not answer (a
+        // paused one) is still known; a cluster's is known by the id it answers with.
+        let plain = m.to_string();
+        let master_id = match s.kind.is_cluster() {
+            true => s.node(&m).map(|n| n.id.as_str()),
+            false => Some(plain.as_str()),
+        };
         match s.node(&a) {
             Some(n)
                 if n.role == Role::Replica
@@ -93,5 +99,25 @@ mod tests {
             eval(c(), &course_state()).unwrap(),
             "expected 127.0.158.101:6379 to be a replica of 127.0.158.102:6380; it is master of 6461-10922"
         );
+    }
+
+    #[test]
+    fn a_plain_replica_follows_a_master_that_does_not_answer() {
+        let mut s = course_state();
+        s.kind = crate::model::topology::Kind::Replication;
+        let master = s.nodes[1].addr.clone();
+        let replica = &mut s.nodes[4];
+        replica.master_id = Some(master.to_string());
+        s.nodes.remove(1);
+        let c = || ReplicaOf {
+            node: n("c", 6380),
+            master: n("b", 6379),
+        };
+        assert_eq!(eval(c(), &s), None);
+        let other = ReplicaOf {
+            node: n("c", 6380),
+            master: n("a", 6379),
+        };
+        assert!(eval(other, &s).is_some());
     }
 }
