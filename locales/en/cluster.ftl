@@ -191,3 +191,4 @@ error-node-not-paused = { $node } is not paused.
 error-node-did-not-stop = { $node } did not stop within 10 s; `{ -lab } node kill` stops it for sure.
 error-record-damaged = The cluster record { $path } is damaged ({ $reason }). `{ -lab } cluster down` stops its nodes from their directories and removes it.
 cluster-record-damaged-ignored = The cluster record { $path } is damaged; going by the node directories instead.
+problem-sentinel-not-refused = { $addr } does not see yet that the nodes refuse it without a password

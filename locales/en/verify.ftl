@@ -109,7 +109,7 @@ verify-sentinel-replicas = know { $wanted } replicas; it knows { $seen }
 verify-sentinel-sentinels = know { $wanted } other Sentinels; it knows { $seen }
 verify-sentinel-sees = see the master { $wanted }; it sees it { $seen }
 check-what-sentinel-sees = one of { $known }
-check-sentinel-nothing = say what the Sentinel should know: replicas, sentinels or sees
+check-sentinel-nothing = a check of what the Sentinel knows: replicas, sentinels, sees or quorum
 sim-not-sentinel = “{ $kind }” asks the Sentinels, which a pictured state does not have.
 
 # reply
@@ -120,3 +120,4 @@ verify-reply-value = { $node } should answer “{ $command }” with “{ $want 
 verify-reply-error = { $node } should refuse “{ $command }” with { $want }; it answered { $got }
 verify-reply-unchanged = { $node } still answers “{ $command }” as when the step began: { $got }
 sim-not-reply = “{ $kind }” sends a command to a running node, which a pictured state cannot answer.
+verify-sentinel-quorum = have a quorum of { $wanted }; it has { $seen }

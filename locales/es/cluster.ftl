@@ -191,3 +191,4 @@ error-node-not-paused = { $node } no está pausado.
 error-node-did-not-stop = { $node } no se ha detenido en 10 s; `{ -lab } node kill` lo detiene seguro.
 error-record-damaged = El registro del clúster { $path } está dañado ({ $reason }). `{ -lab } cluster down` detiene sus nodos a partir de sus directorios y lo elimina.
 cluster-record-damaged-ignored = El registro del clúster { $path } está dañado; se usan los directorios de los nodos en su lugar.
+problem-sentinel-not-refused = { $addr } aún no ve que los nodos lo rechazan sin contraseña

@@ -109,7 +109,7 @@ verify-sentinel-replicas = conocer { $wanted } réplicas; conoce { $seen }
 verify-sentinel-sentinels = conocer { $wanted } Sentinels más; conoce { $seen }
 verify-sentinel-sees = ver al maestro { $wanted }; lo ve { $seen }
 check-what-sentinel-sees = uno de { $known }
-check-sentinel-nothing = di qué debería saber el Sentinel: replicas, sentinels o sees
+check-sentinel-nothing = una comprobación de lo que sabe el Sentinel: replicas, sentinels, sees o quorum
 sim-not-sentinel = «{ $kind }» pregunta a los Sentinels, que un estado dibujado no tiene.
 
 # reply
@@ -120,3 +120,4 @@ verify-reply-value = { $node } debería responder a «{ $command }» con «{ $wa
 verify-reply-error = { $node } debería rechazar «{ $command }» con { $want }; ha respondido { $got }
 verify-reply-unchanged = { $node } sigue respondiendo a «{ $command }» como al empezar el paso: { $got }
 sim-not-reply = «{ $kind }» manda un comando a un nodo en marcha, y un estado dibujado no puede responderlo.
+verify-sentinel-quorum = tener un quórum de { $wanted }; tiene { $seen }

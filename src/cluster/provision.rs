@@ -55,6 +55,17 @@ impl Spec {
         !self.setup.is_empty() || self.stage != Stage::Data
     }
 
+    /// The nodes and Sentinels the lab's setup shuts down: not running is their start.
+    pub fn stopped_by_setup(&self) -> Vec<NodeRef> {
+        self.setup
+            .iter()
+            .filter_map(|a| match a {
+                SetupAction::Stop(n) => Some(n.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Forms, loads and sets up as the lab asks, on empty nodes.
     async fn build(&self, members: &[Member], progress: &dyn Progress) -> Result<ClusterState> {
         let kind = self.topology.kind;
@@ -336,9 +347,10 @@ async fn existing(
     let mut missing: Vec<LocalNode> = vec![];
     if record.backend == Backend::Local {
         let nodes = cluster.local_nodes(state);
+        let stopped = spec.stopped_by_setup();
         missing = nodes
             .iter()
-            .filter(|n| n.pid().is_none())
+            .filter(|n| n.pid().is_none() && !stopped.contains(&n.name))
             .cloned()
             .collect();
         if missing.len() == nodes.len() {
@@ -372,8 +384,17 @@ async fn existing(
         .with_fallback(lab_password)
         .snapshot()
         .await;
-    let usable =
-        snapshot.is_healthy() || (spec.starts_unhealthy() && snapshot.unreachable.is_empty());
+    let stopped: Vec<NodeAddr> = spec
+        .stopped_by_setup()
+        .iter()
+        .filter_map(|n| cluster.addr(n))
+        .collect();
+    let usable = snapshot.is_healthy()
+        || (spec.starts_unhealthy()
+            && snapshot
+                .unreachable
+                .iter()
+                .all(|u| stopped.contains(&u.addr)));
     if !fresh && same_lab && missing.is_empty() && formed(state) && usable {
         return Ok(Some((cluster.clone(), UpOutcome::Reused, snapshot)));
     }
@@ -592,6 +613,39 @@ async fn create(
         snapshot =
             start_sentinels(state, spec, &cluster, spec_s, server, progress, started).await?;
     }
+    if !topo.kind.is_cluster() && !spec.setup.is_empty() {
+        progress.phase(Phase::Setup);
+        setup::apply_plain(
+            &cluster.members,
+            &cluster.sentinels,
+            &cluster.record.monitored,
+            topo.password.as_ref(),
+            &spec.setup,
+        )
+        .await?;
+        let inspector = cluster.inspector().with_fallback(lab_auth(spec));
+        // A Sentinel left without the password finds out at its next ping, and calls the
+        // master down after down-after: the lab begins once it has.
+        let refused = refused_sentinels(spec, &cluster);
+        snapshot = form::wait_for(
+            &inspector,
+            std::time::Instant::now() + FORM_DEADLINE,
+            Duration::from_millis(50),
+            "error-sentinels-not-ready",
+            |s| {
+                refused
+                    .iter()
+                    .filter(|a| {
+                        !s.sentinels.iter().any(|v| {
+                            &v.addr == *a && v.master.as_ref().is_some_and(|m| m.has_flag("s_down"))
+                        })
+                    })
+                    .map(|a| msg!("problem-sentinel-not-refused", addr = a.to_string()))
+                    .collect()
+            },
+        )
+        .await?;
+    }
     set_formed(state, true)?;
     Ok((
         cluster,
@@ -647,6 +701,34 @@ async fn start_sentinels(
         |s| super::sentinel::not_ready(s, &master, replicas, sentinels),
     )
     .await
+}
+
+/// The running Sentinels a `protect` set-up leaves without the password.
+fn refused_sentinels(spec: &Spec, cluster: &Cluster) -> Vec<NodeAddr> {
+    let stopped = spec.stopped_by_setup();
+    spec.setup
+        .iter()
+        .filter_map(|a| match a {
+            SetupAction::Protect { sentinels } => Some(sentinels),
+            _ => None,
+        })
+        .flat_map(|with| {
+            cluster
+                .sentinels
+                .iter()
+                .filter(|m| !with.contains(&m.name) && !stopped.contains(&m.name))
+                .map(|m| m.target.addr.clone())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The lab's own password, for nodes its setup or steps protected.
+fn lab_auth(spec: &Spec) -> Option<Auth> {
+    spec.topology
+        .password
+        .as_ref()
+        .map(|p| Auth::password(p.expose()))
 }
 
 fn record_for(

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use redis::cmd;
 
-use super::conn::connect;
+use super::command::{self, Purpose};
+use super::conn::{Auth, connect};
 use super::form::Member;
 use super::inspect::Inspector;
 use crate::error::{Error, Result};
@@ -14,6 +15,7 @@ use crate::model::node::NodeRef;
 use crate::model::setup::SetupAction;
 use crate::model::slots::SlotSet;
 use crate::model::state::ClusterState;
+use crate::model::topology::Secret;
 use crate::msg;
 
 fn member<'a>(members: &'a [Member], n: &NodeRef) -> Result<&'a Member> {
@@ -63,6 +65,11 @@ async fn wait(members: &[Member], what: &str, done: impl Fn(&ClusterState) -> bo
 pub async fn apply(members: &[Member], actions: &[SetupAction<NodeRef>]) -> Result<()> {
     for action in actions {
         match action {
+            // Replication and Sentinel labs' actions: [`apply_plain`].
+            SetupAction::ConfigSet { .. }
+            | SetupAction::SentinelSet { .. }
+            | SetupAction::Protect { .. }
+            | SetupAction::Stop(_) => {}
             SetupAction::Failover(n) => {
                 let m = member(members, n)?;
                 // TAKEOVER: the state is wanted, not an election (and no vote delay after it).
@@ -147,6 +154,112 @@ pub async fn apply(members: &[Member], actions: &[SetupAction<NodeRef>]) -> Resu
                 })
                 .await?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// How long one set-up command may take.
+const COMMAND: Duration = Duration::from_secs(5);
+
+/// One command, with the lab's password on a node that asks for it.
+async fn send_plain(m: &Member, words: &[&str], password: Option<&Auth>) -> Result<String> {
+    let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+    command::send(&m.target, &words, Purpose::Replay, COMMAND, None, password)
+        .await
+        .map_err(Error::Environment)
+}
+
+/// A replication or Sentinel lab's set-up, once its nodes and Sentinels are ready: settings
+/// changed, the lab's password set where it says, processes shut down.
+pub async fn apply_plain(
+    nodes: &[Member],
+    sentinels: &[Member],
+    monitored: &str,
+    password: Option<&Secret>,
+    actions: &[SetupAction<NodeRef>],
+) -> Result<()> {
+    let auth = password.map(|p| Auth::password(p.expose()));
+    let auth = auth.as_ref();
+    let all: Vec<&Member> = nodes.iter().chain(sentinels).collect();
+    let find = |n: &NodeRef| -> Result<&Member> {
+        all.iter()
+            .copied()
+            .find(|m| &m.name == n)
+            .ok_or_else(|| Error::Usage(msg!("solution-unknown-node", node = n.to_string())))
+    };
+    for action in actions {
+        match action {
+            SetupAction::ConfigSet { node, name, value } => {
+                send_plain(find(node)?, &["CONFIG", "SET", name, value], auth).await?;
+            }
+            SetupAction::SentinelSet {
+                node,
+                option,
+                value,
+            } => {
+                let targets: Vec<&Member> = match node {
+                    Some(n) => vec![find(n)?],
+                    None => sentinels.iter().collect(),
+                };
+                for m in targets {
+                    send_plain(m, &["SENTINEL", "SET", monitored, option, value], auth).await?;
+                }
+            }
+            SetupAction::Protect { sentinels: with } => {
+                let Some(pw) = password else {
+                    return Err(Error::Usage(msg!("lint-protect-no-password")));
+                };
+                let pw = pw.expose();
+                // Replicas learn the password before the master asks for it.
+                for m in nodes {
+                    send_plain(m, &["CONFIG", "SET", "masterauth", pw], auth).await?;
+                }
+                for m in nodes {
+                    send_plain(m, &["CONFIG", "SET", "requirepass", pw], auth).await?;
+                }
+                // Connections made before the password stay in; the Sentinels' are dropped,
+                // so a Sentinel without auth-pass finds itself refused.
+                for m in nodes {
+                    for kind in ["normal", "pubsub"] {
+                        send_plain(m, &["CLIENT", "KILL", "TYPE", kind], auth).await?;
+                    }
+                }
+                for n in with {
+                    send_plain(
+                        find(n)?,
+                        &["SENTINEL", "SET", monitored, "auth-pass", pw],
+                        auth,
+                    )
+                    .await?;
+                }
+            }
+            SetupAction::Stop(n) => {
+                let m = find(n)?;
+                let is_sentinel = sentinels.iter().any(|s| &s.name == n);
+                let words: &[&str] = if is_sentinel {
+                    &["SHUTDOWN"]
+                } else {
+                    &["SHUTDOWN", "SAVE"]
+                };
+                // The node closes the connection instead of answering: the port going quiet
+                // is the answer.
+                let _ = send_plain(m, words, auth).await;
+                let deadline = Instant::now() + Duration::from_secs(10);
+                while super::conn::connect(&m.target).await.is_ok() {
+                    if Instant::now() >= deadline {
+                        return Err(Error::Environment(msg!(
+                            "error-setup-stuck",
+                            action = format!("stop {n}")
+                        )));
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+            SetupAction::Failover(_)
+            | SetupAction::Replicate { .. }
+            | SetupAction::OpenSlot { .. }
+            | SetupAction::Uncover(_) => {}
         }
     }
     Ok(())

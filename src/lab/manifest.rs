@@ -199,6 +199,82 @@ const REFUSED_DIRECTIVES: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The Sentinel settings a set-up may change; a password is `protect`'s.
+const SENTINEL_SET_OPTIONS: [&str; 4] = [
+    "quorum",
+    "down-after-milliseconds",
+    "failover-timeout",
+    "parallel-syncs",
+];
+
+/// Whether a set-up action fits the lab's topology; says why not where it is written.
+fn check_setup(
+    at: &Spanned<SetupAction<Node>>,
+    a: &SetupAction<NodeRef>,
+    topo: &Topology,
+    cx: &mut Ctx,
+) -> bool {
+    let kind = topo.kind.as_str();
+    let bad = |cx: &mut Ctx, m: Msg| {
+        cx.error(at, m);
+        false
+    };
+    if a.is_cluster_only() != topo.kind.is_cluster() {
+        let id = match a.is_cluster_only() {
+            true => "lint-setup-cluster-only",
+            false => "lint-setup-not-cluster",
+        };
+        return bad(cx, Msg::new(id).arg("kind", kind));
+    }
+    let sentinel_names: Vec<&NodeRef> = a.nodes();
+    match a {
+        SetupAction::ConfigSet { node, name, value } => {
+            if topo.is_sentinel(node) {
+                return bad(
+                    cx,
+                    msg!("lint-setup-config-sentinel", node = node.to_string()),
+                );
+            }
+            if let Some(why) = refused_directive(name) {
+                return bad(cx, Msg::new(why).arg("name", name.as_str()));
+            }
+            if value.chars().any(char::is_control) {
+                return bad(cx, msg!("lint-config-value", name = name.as_str()));
+            }
+        }
+        SetupAction::SentinelSet { option, value, .. } => {
+            if !SENTINEL_SET_OPTIONS.contains(&option.as_str()) {
+                return bad(
+                    cx,
+                    msg!(
+                        "lint-sentinel-set-option",
+                        option = option.as_str(),
+                        known = SENTINEL_SET_OPTIONS.join(", ")
+                    ),
+                );
+            }
+            if value.parse::<u64>().is_err() {
+                return bad(
+                    cx,
+                    msg!("lint-sentinel-set-value", option = option.as_str()),
+                );
+            }
+        }
+        SetupAction::Protect { .. } if topo.password.is_none() => {
+            return bad(cx, msg!("lint-protect-no-password"));
+        }
+        _ => {}
+    }
+    let wants_sentinel = matches!(
+        a,
+        SetupAction::SentinelSet { .. } | SetupAction::Protect { .. }
+    );
+    if wants_sentinel && let Some(n) = sentinel_names.iter().find(|n| !topo.is_sentinel(n)) {
+        return bad(cx, msg!("lint-setup-not-sentinel", node = n.to_string()));
+    }
+    true
+}
+
 /// Why a lab may not set `name`, if it may not.
 fn refused_directive(name: &str) -> Option<&'static str> {
     if name.starts_with("tls-") {
@@ -466,6 +542,7 @@ impl Manifest {
                 .value
                 .clone()
                 .try_map(|n| cx.any_node(&n, &topology).ok_or(()))
+                && check_setup(a, &resolved, &topology, cx)
             {
                 setup.push(resolved);
             }
@@ -1206,6 +1283,40 @@ steps:
       - sentinel: { node: c:26379, replicas: 1 }
       - down: b:26379
 ";
+
+    #[test]
+    fn set_up_actions_fit_the_topology_and_keep_its_safety() {
+        let with = |setup: &str| SENTINEL.replace("steps:", &format!("setup:\n{setup}\nsteps:"));
+        let (m, diags) = parse(&with(
+            "  - sentinel-set: { option: quorum, value: \"3\" }\n  - stop: c:26379\n  - config-set: { node: c:6379, name: replica-priority, value: \"0\" }",
+        ));
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        assert_eq!(m.unwrap().setup.len(), 3);
+        let id = |setup: &str| first_error(&with(setup)).msg.id;
+        assert_eq!(id("  - failover: b:6379"), "lint-setup-cluster-only");
+        assert_eq!(
+            id("  - config-set: { node: b:6379, name: bind, value: 0.0.0.0 }"),
+            "lint-config-network"
+        );
+        assert_eq!(
+            id("  - config-set: { node: a:26379, name: maxmemory, value: 1mb }"),
+            "lint-setup-config-sentinel"
+        );
+        assert_eq!(
+            id("  - sentinel-set: { option: auth-pass, value: x }"),
+            "lint-sentinel-set-option"
+        );
+        assert_eq!(
+            id("  - protect: { sentinels: [a:26379] }"),
+            "lint-protect-no-password"
+        );
+        assert_eq!(
+            id("  - sentinel-set: { node: a:6379, option: quorum, value: \"2\" }"),
+            "lint-setup-not-sentinel"
+        );
+        let d = first_error(&GOOD.replace("steps:", "setup:\n  - stop: a:6379\nsteps:"));
+        assert_eq!(d.msg.id, "lint-setup-not-cluster");
+    }
 
     #[test]
     fn a_sentinel_topology_and_its_limits() {

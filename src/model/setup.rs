@@ -9,6 +9,16 @@
 //!   - open-slot: { slot: 7000, from: b:6379, to: c:6379 }  # migrating / importing, left open
 //!   - uncover: [500-501]                            # no master serves these slots
 //! ```
+//!
+//! Replication and Sentinel labs have their own (a Sentinel exercise's faults):
+//!
+//! ```yaml
+//! setup:
+//!   - sentinel-set: { option: quorum, value: "3" }                 # on every Sentinel
+//!   - config-set: { node: c:6379, name: replica-priority, value: "0" }
+//!   - protect: { sentinels: [a:26379, c:26379] }   # the lab's password everywhere, auth-pass on these
+//!   - stop: c:26379                                 # down when the lab begins
+//! ```
 
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +35,28 @@ pub enum SetupAction<N> {
     OpenSlot { slot: u16, from: N, to: N },
     /// Slots taken away from their master on every node (CLUSTER DELSLOTSRANGE).
     Uncover(Vec<SlotRange>),
+    /// CONFIG SET on one Redis node.
+    ConfigSet {
+        node: N,
+        name: String,
+        value: String,
+    },
+    /// SENTINEL SET on the lab's master, on one Sentinel or (without `node`) every one.
+    SentinelSet {
+        #[serde(default = "none")]
+        node: Option<N>,
+        option: String,
+        value: String,
+    },
+    /// The lab's password on every Redis node (masterauth, then requirepass) and as auth-pass
+    /// on these Sentinels only: the others are left without it.
+    Protect { sentinels: Vec<N> },
+    /// A node or Sentinel shut down: down when the lab begins, `lab node start` brings it back.
+    Stop(N),
+}
+
+fn none<N>() -> Option<N> {
+    None
 }
 
 impl<N> SetupAction<N> {
@@ -34,7 +66,22 @@ impl<N> SetupAction<N> {
             SetupAction::Replicate { node, master } => vec![node, master],
             SetupAction::OpenSlot { from, to, .. } => vec![from, to],
             SetupAction::Uncover(_) => vec![],
+            SetupAction::ConfigSet { node, .. } => vec![node],
+            SetupAction::SentinelSet { node, .. } => node.iter().collect(),
+            SetupAction::Protect { sentinels } => sentinels.iter().collect(),
+            SetupAction::Stop(n) => vec![n],
         }
+    }
+
+    /// Only for a cluster: the others only for replication and Sentinel labs.
+    pub fn is_cluster_only(&self) -> bool {
+        matches!(
+            self,
+            SetupAction::Failover(_)
+                | SetupAction::Replicate { .. }
+                | SetupAction::OpenSlot { .. }
+                | SetupAction::Uncover(_)
+        )
     }
 
     pub fn try_map<M, E>(self, mut f: impl FnMut(N) -> Result<M, E>) -> Result<SetupAction<M>, E> {
@@ -50,6 +97,27 @@ impl<N> SetupAction<N> {
                 to: f(to)?,
             },
             SetupAction::Uncover(r) => SetupAction::Uncover(r),
+            SetupAction::ConfigSet { node, name, value } => SetupAction::ConfigSet {
+                node: f(node)?,
+                name,
+                value,
+            },
+            SetupAction::SentinelSet {
+                node,
+                option,
+                value,
+            } => SetupAction::SentinelSet {
+                node: node.map(&mut f).transpose()?,
+                option,
+                value,
+            },
+            SetupAction::Protect { sentinels } => SetupAction::Protect {
+                sentinels: sentinels
+                    .into_iter()
+                    .map(&mut f)
+                    .collect::<Result<_, _>>()?,
+            },
+            SetupAction::Stop(n) => SetupAction::Stop(f(n)?),
         })
     }
 }

@@ -45,6 +45,7 @@ pub fn simulate(
         .collect();
     let mut epoch = plan.len() as u64;
     let mut uncovered = SlotSet::new();
+    let mut stopped: Vec<NodeRef> = vec![];
     for a in actions {
         match a {
             SetupAction::Failover(n) => {
@@ -101,8 +102,14 @@ pub fn simulate(
                     p.slots = p.slots.difference(&gone);
                 }
             }
+            SetupAction::Stop(n) => stopped.push(n.clone()),
+            // Settings and Sentinels are not pictured: the checks reading them say so.
+            SetupAction::ConfigSet { .. }
+            | SetupAction::SentinelSet { .. }
+            | SetupAction::Protect { .. } => {}
         }
     }
+    plan.retain(|p| !stopped.contains(&p.name));
     let view: Vec<NodeLine> = plan
         .iter()
         .map(|p| NodeLine {
@@ -176,7 +183,13 @@ pub fn simulate(
         taken_ms: 0,
         sentinels: vec![],
         nodes,
-        unreachable: vec![],
+        unreachable: stopped
+            .iter()
+            .map(|n| crate::model::state::Unreachable {
+                addr: addr(n),
+                reason: crate::model::state::ConnError::Refused,
+            })
+            .collect(),
         replies: vec![],
         took: Duration::ZERO,
     }

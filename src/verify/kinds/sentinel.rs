@@ -1,7 +1,7 @@
 //! `sentinel: { node: a:26379, replicas: 2, sentinels: 2, sees: ok }`: what one Sentinel knows
 //! of the lab's master: how many replicas and other Sentinels, and whether it sees the master
-//! `ok`, subjectively down (`s_down`) or objectively down (`o_down`, the quorum agreed). The
-//! fields given must all hold.
+//! `ok`, subjectively down (`s_down`) or objectively down (`o_down`, the quorum agreed), and
+//! the quorum it was given. The fields given must all hold.
 
 use serde_json::{Value, json};
 
@@ -18,9 +18,9 @@ const SEES: [&str; 3] = ["ok", "s_down", "o_down"];
 pub static DEF: KindDef = KindDef {
     name: "sentinel",
     bare: false,
-    usage: "sentinel: { node: a:26379, replicas: 2, sentinels: 2, sees: ok }",
+    usage: "sentinel: { node: a:26379, replicas: 2, sentinels: 2, sees: ok, quorum: 2 }",
     build: |a: &mut Args| {
-        let f = a.fields(&["node", "replicas", "sentinels", "sees"])?;
+        let f = a.fields(&["node", "replicas", "sentinels", "sees", "quorum"])?;
         let node = a.required(&f, "node").and_then(|n| a.node(n));
         let replicas = match Args::optional(&f, "replicas") {
             Some(v) => Some(a.count(v)?),
@@ -40,7 +40,11 @@ pub static DEF: KindDef = KindDef {
                 }
             },
         };
-        if replicas.is_none() && sentinels.is_none() && sees.is_none() {
+        let quorum = match Args::optional(&f, "quorum") {
+            Some(v) => Some(a.count(v)?),
+            None => None,
+        };
+        if replicas.is_none() && sentinels.is_none() && sees.is_none() && quorum.is_none() {
             a.bad(a.value(), msg!("check-sentinel-nothing"));
             return None;
         }
@@ -49,6 +53,7 @@ pub static DEF: KindDef = KindDef {
             replicas,
             sentinels,
             sees,
+            quorum,
         }))
     },
 };
@@ -59,6 +64,7 @@ pub struct Sentinel {
     pub replicas: Option<u32>,
     pub sentinels: Option<u32>,
     pub sees: Option<String>,
+    pub quorum: Option<u32>,
 }
 
 fn sees(m: &MonitoredMaster) -> &'static str {
@@ -86,6 +92,9 @@ impl Kind for Sentinel {
         }
         if let Some(s) = &self.sees {
             out.push_str(&format!(", sees: {s}"));
+        }
+        if let Some(q) = self.quorum {
+            out.push_str(&format!(", quorum: {q}"));
         }
         out + " }"
     }
@@ -125,6 +134,9 @@ impl Kind for Sentinel {
                 )
                 .text(),
             );
+        }
+        if let Some(q) = self.quorum.filter(|q| *q != m.quorum) {
+            wrong.push(msg!("verify-sentinel-quorum", wanted = q, seen = m.quorum).text());
         }
         if let Some(want) = self.sees.as_deref().filter(|w| *w != sees(m)) {
             wrong.push(msg!("verify-sentinel-sees", wanted = want, seen = sees(m)).text());
@@ -186,7 +198,25 @@ mod tests {
             replicas,
             sentinels,
             sees: sees.map(Into::into),
+            quorum: None,
         }
+    }
+
+    #[test]
+    fn the_quorum_it_was_given() {
+        let mut s = seen(&["master"], 2, 2);
+        if let Some(m) = s.sentinels[0].master.as_mut() {
+            m.quorum = 3;
+        }
+        let q = |n| Sentinel {
+            quorum: Some(n),
+            ..check(None, None, None)
+        };
+        assert_eq!(eval(q(3), &s), None);
+        assert_eq!(
+            eval(q(2), &s).unwrap(),
+            "the Sentinel a:26379 should have a quorum of 2; it has 3"
+        );
     }
 
     #[test]
