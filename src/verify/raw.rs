@@ -174,10 +174,14 @@ mod tests {
              - config: { node: a:6379, name: repl-backlog-size, value: 1048576 }\n\
              - config: { node: a:6379, name: requirepass, set: true }\n\
              - sentinel-master: b:6379\n\
-             - sentinel: { node: a:26379, replicas: 2, sentinels: 2, sees: ok }\n";
+             - sentinel: { node: a:26379, replicas: 2, sentinels: 2, sees: ok }\n\
+             - sentinel: { node: a:26379, quorum: 2 }\n\
+             - reply: { node: b:6379, command: SET probe 1, error: NOREPLICAS }\n\
+             - reply: { node: b:6379, command: PING, is: PONG }\n\
+             - reply: { node: b:6379, command: GET probe, changed: true }\n";
         let (checks, problems) = build(yaml);
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(checks.len(), 30);
+        assert_eq!(checks.len(), 34);
         let kinds: Vec<&str> = checks.iter().map(|c| c.name()).collect();
         for k in crate::verify::kinds::names() {
             assert!(kinds.contains(&k), "{k} not covered");
