@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# provision.sh: prepare one Debian/Ubuntu host to run the Redis Cluster nodes of the
-# `lab` course (two instances per host, 6379 and 6380 by default).
+# provision.sh: prepare one Debian/Ubuntu host to run the Redis nodes of the `lab` course:
+# Redis Cluster nodes (module 6: two instances per host, 6379 and 6380 by default), or plain
+# Redis nodes for replication (module 4), optionally with a Sentinel beside them (module 5).
 #
 # Used by the Vagrantfile next to it, but runs on any Debian or Ubuntu host as root:
 #
 #   sudo ./provision.sh --ip 192.168.158.100 --password s3cret
+#   sudo ./provision.sh --kind plain --ip 192.168.159.211 --ports 6379 \
+#        --replicaof 192.168.159.210:6379 --sentinel 192.168.159.210:6379
 #
 # It installs redis-server/redis-tools, turns off the distribution's own redis-server
 # service, writes one config per port plus a systemd template unit, and starts the
@@ -40,6 +43,13 @@ Usage: provision.sh --ip ADDR [options]
   --hosts "A B C"    Addresses of all the cluster's hosts, in order; only used to print
                      the commands that form the cluster (default: the course's VMs,
                      "192.168.158.100 192.168.158.101 192.168.158.102").
+  --kind KIND        cluster (the default: Redis Cluster nodes, module 6) or plain (no
+                     cluster mode: replication and Sentinel, modules 4 and 5).
+  --replicaof A:P    With --kind plain: the nodes start as replicas of A:P (written as
+                     `replicaof` in their config). Without it they start as masters.
+  --sentinel A:P     With --kind plain: also run a Sentinel on port 26379 monitoring the
+                     master A:P as "cursoredis" (quorum 2, the course's timings). Its
+                     config is written only when missing: Sentinel rewrites it itself.
   --with-rb-cluster  Also install ruby + the redis gem (Debian package ruby-redis) and
                      git, and clone antirez/redis-rb-cluster into
                      /usr/local/redis-rb-cluster (for consistency-test.rb).
@@ -68,6 +78,12 @@ PORTS="6379 6380"
 HOSTS="$COURSE_HOSTS"
 PREFIX="/"
 WITH_RB_CLUSTER=0
+KIND=cluster
+HOSTS_GIVEN=0
+REPLICAOF=""
+SENTINEL_MASTER=""
+readonly SENTINEL_PORT=26379
+readonly SENTINEL_NAME=cursoredis
 
 need_value() {
     [[ $# -ge 2 ]] || die "option $1 needs a value (see --help)"
@@ -81,10 +97,16 @@ while [[ $# -gt 0 ]]; do
     --password=*) PASSWORD="${1#*=}"; shift ;;
     --ports) need_value "$@"; PORTS="$2"; shift 2 ;;
     --ports=*) PORTS="${1#*=}"; shift ;;
-    --hosts) need_value "$@"; HOSTS="$2"; shift 2 ;;
-    --hosts=*) HOSTS="${1#*=}"; shift ;;
+    --hosts) need_value "$@"; HOSTS="$2"; HOSTS_GIVEN=1; shift 2 ;;
+    --hosts=*) HOSTS="${1#*=}"; HOSTS_GIVEN=1; shift ;;
     --prefix) need_value "$@"; PREFIX="$2"; shift 2 ;;
     --prefix=*) PREFIX="${1#*=}"; shift ;;
+    --kind) need_value "$@"; KIND="$2"; shift 2 ;;
+    --kind=*) KIND="${1#*=}"; shift ;;
+    --replicaof) need_value "$@"; REPLICAOF="$2"; shift 2 ;;
+    --replicaof=*) REPLICAOF="${1#*=}"; shift ;;
+    --sentinel) need_value "$@"; SENTINEL_MASTER="$2"; shift 2 ;;
+    --sentinel=*) SENTINEL_MASTER="${1#*=}"; shift ;;
     --with-rb-cluster) WITH_RB_CLUSTER=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
@@ -114,6 +136,8 @@ if [[ $(printf '%s\n' "${PORT_LIST[@]}" | sort -u | wc -l) -ne ${#PORT_LIST[@]} 
     die "--ports lists a port twice: '$PORTS'"
 fi
 
+# The default hosts are the cluster's VMs: plain nodes list only their own unless told.
+if [[ $KIND == plain && $HOSTS_GIVEN == 0 ]]; then HOSTS=$IP; fi
 read -r -a HOST_LIST <<<"$HOSTS"
 [[ ${#HOST_LIST[@]} -gt 0 ]] || die "--hosts is empty"
 for h in "${HOST_LIST[@]}"; do
@@ -125,6 +149,23 @@ done
 if [[ -n $PASSWORD && -n $(printf '%s' "$PASSWORD" | LC_ALL=C tr -d '\041-\176') ]]; then
     die "the password may only contain printable ASCII characters, without spaces"
 fi
+
+[[ $KIND == cluster || $KIND == plain ]] || die "--kind must be cluster or plain, got '$KIND'"
+# addr_port A:P: an IPv4 address and a port?
+addr_port() {
+    [[ $1 == *:* ]] || return 1
+    is_ipv4 "${1%:*}" && [[ ${1##*:} =~ ^[0-9]{1,5}$ ]] && ((10#${1##*:} >= 1 && 10#${1##*:} <= 65535))
+}
+if [[ $KIND == cluster ]]; then
+    [[ -z $REPLICAOF && -z $SENTINEL_MASTER ]] ||
+        die "--replicaof and --sentinel are for --kind plain (a cluster's replicas are made by lab)"
+fi
+[[ -z $REPLICAOF ]] || addr_port "$REPLICAOF" || die "--replicaof must be ADDR:PORT, got '$REPLICAOF'"
+[[ -z $SENTINEL_MASTER ]] || addr_port "$SENTINEL_MASTER" ||
+    die "--sentinel must be ADDR:PORT, got '$SENTINEL_MASTER'"
+for p in "${PORT_LIST[@]}"; do
+    [[ -z $SENTINEL_MASTER || $p != "$SENTINEL_PORT" ]] || die "port $SENTINEL_PORT is the Sentinel's"
+done
 
 [[ $PREFIX == /* ]] || die "--prefix must be an absolute path, got '$PREFIX'"
 # ROOT is prepended to every path written; it is empty for the real system.
@@ -138,7 +179,19 @@ fi
 
 CONF_DIR="$ROOT/etc/redis"
 UNIT_DIR="$ROOT/etc/systemd/system"
-UNIT_FILE="$UNIT_DIR/redis-cluster@.service"
+# Each kind has its own file names, so a host can be switched from one to the other.
+if [[ $KIND == cluster ]]; then
+    CONF_NAME=cluster
+    UNIT_NAME=redis-cluster
+    NODE_WORDS="Redis Cluster node"
+else
+    CONF_NAME=redis
+    UNIT_NAME=redis-node
+    NODE_WORDS="Redis node (no cluster mode)"
+fi
+UNIT_FILE="$UNIT_DIR/$UNIT_NAME@.service"
+SENTINEL_CONF="$CONF_DIR/sentinel-$SENTINEL_PORT.conf"
+SENTINEL_UNIT="$UNIT_DIR/redis-sentinel-lab.service"
 SYSCTL_FILE="$ROOT/etc/sysctl.d/60-redis-cluster-lab.conf"
 LOGROTATE_FILE="$ROOT/etc/logrotate.d/redis-cluster-lab"
 DATA_ROOT="$ROOT/var/lib/redis"
@@ -296,27 +349,11 @@ else
 # addresses, though: use $IP."
 fi
 
-declare -A PORT_CHANGED=()
-for port in "${PORT_LIST[@]}"; do
-    ensure_dir "$DATA_ROOT/$port" 0750 redis:redis
-    put_file "$CONF_DIR/cluster-$port.conf" 0640 root:redis <<EOF
-# Redis Cluster node $IP:$port for the \`lab\` course.
-# Written by provision.sh: local edits are lost the next time it runs.
-
-# --- Network -----------------------------------------------------------------------
-bind $BIND
-$BIND_NOTE
-port $port
-protected-mode yes
-
-# --- Process -----------------------------------------------------------------------
-# Run in the foreground under systemd (unit redis-cluster@$port, Type=notify).
-daemonize no
-supervised systemd
-dir $DATA_ROOT/$port
-logfile $LOG_DIR/redis-$port.log
-loglevel notice
-
+# mode_block PORT: what makes the node a cluster node, or a plain one.
+mode_block() {
+    local port=$1
+    if [[ $KIND == cluster ]]; then
+        cat <<EOF
 # --- Cluster -----------------------------------------------------------------------
 cluster-enabled yes
 # Written by Redis itself, relative to dir: this node's id, epoch and view of the cluster.
@@ -330,6 +367,46 @@ cluster-announce-ip $IP
 replica-announce-ip $IP
 # Keep the course's layout stable: a replica never moves to another master by itself.
 cluster-allow-replica-migration no
+EOF
+        return
+    fi
+    cat <<EOF
+# --- Replication -------------------------------------------------------------------
+# The address this node reports to its master when it replicates: masters list their
+# replicas by it, and Sentinel finds replicas there. Without it a VM may report its NAT
+# interface (10.0.2.15 on every VM).
+replica-announce-ip $IP
+EOF
+    if [[ -n $REPLICAOF ]]; then
+        cat <<EOF
+# Follows this master from the start (Sentinel rewrites the line after a failover).
+replicaof ${REPLICAOF%:*} ${REPLICAOF##*:}
+EOF
+    fi
+}
+
+declare -A PORT_CHANGED=()
+for port in "${PORT_LIST[@]}"; do
+    ensure_dir "$DATA_ROOT/$port" 0750 redis:redis
+    put_file "$CONF_DIR/$CONF_NAME-$port.conf" 0640 root:redis <<EOF
+# $NODE_WORDS $IP:$port for the \`lab\` course.
+# Written by provision.sh: local edits are lost the next time it runs.
+
+# --- Network -----------------------------------------------------------------------
+bind $BIND
+$BIND_NOTE
+port $port
+protected-mode yes
+
+# --- Process -----------------------------------------------------------------------
+# Run in the foreground under systemd (unit $UNIT_NAME@$port, Type=notify).
+daemonize no
+supervised systemd
+dir $DATA_ROOT/$port
+logfile $LOG_DIR/redis-$port.log
+loglevel notice
+
+$(mode_block "$port")
 
 # --- Authentication ----------------------------------------------------------------
 $AUTH_BLOCK
@@ -347,14 +424,14 @@ done
 
 # A template unit: the instance name is the port, redis-cluster@6379.service.
 put_file "$UNIT_FILE" 0644 root:root <<EOF
-# Redis Cluster node for the \`lab\` course; the instance name is the port.
+# $NODE_WORDS for the \`lab\` course; the instance name is the port.
 # Written by provision.sh.
 [Unit]
-Description=Redis Cluster node on port %i (lab)
+Description=$NODE_WORDS on port %i (lab)
 Documentation=man:redis-server(1)
 After=network-online.target
 Wants=network-online.target
-AssertPathExists=$CONF_DIR/cluster-%i.conf
+AssertPathExists=$CONF_DIR/$CONF_NAME-%i.conf
 # Allow about 40 s of restarts (see RestartSec) before systemd gives up.
 StartLimitIntervalSec=60
 StartLimitBurst=20
@@ -363,7 +440,7 @@ StartLimitBurst=20
 Type=notify
 User=redis
 Group=redis
-ExecStart=$REDIS_SERVER_BIN $CONF_DIR/cluster-%i.conf
+ExecStart=$REDIS_SERVER_BIN $CONF_DIR/$CONF_NAME-%i.conf
 Restart=on-failure
 # If the private network is not up yet at boot, binding fails: retry a little later.
 RestartSec=2
@@ -379,6 +456,76 @@ ProtectSystem=full
 WantedBy=multi-user.target
 EOF
 UNIT_CHANGED=$FILE_CHANGED
+
+# The Sentinel: its config is Sentinel's own once written (it adds what it learns and
+# rewrites it after every failover), so it is only written when missing.
+SENTINEL_CHANGED=0
+if [[ -n $SENTINEL_MASTER ]]; then
+    ensure_dir "$DATA_ROOT/sentinel" 0750 redis:redis
+    if [[ -n $PASSWORD ]]; then
+        SENTINEL_AUTH="# The nodes ask for a password: Sentinel gives it to the master and its replicas.
+sentinel auth-pass $SENTINEL_NAME $(redis_quote "$PASSWORD")"
+    else
+        SENTINEL_AUTH="# The nodes ask for no password."
+    fi
+    if [[ ! -f $SENTINEL_CONF ]]; then
+        put_file "$SENTINEL_CONF" 0640 redis:redis <<EOF
+# Sentinel $IP:$SENTINEL_PORT for the \`lab\` course (module 5). Written once by provision.sh;
+# from then on Sentinel rewrites it (known replicas and Sentinels, the current master).
+port $SENTINEL_PORT
+bind $BIND
+# Sentinel turns protected mode off by itself; said here so nobody wonders.
+protected-mode no
+daemonize no
+supervised systemd
+dir $DATA_ROOT/sentinel
+logfile $LOG_DIR/sentinel-$SENTINEL_PORT.log
+# The address the other Sentinels and the clients are told; without it a VM may announce
+# its NAT interface (10.0.2.15 on every VM) and the Sentinels would not find each other.
+sentinel announce-ip $IP
+sentinel monitor $SENTINEL_NAME ${SENTINEL_MASTER%:*} ${SENTINEL_MASTER##*:} 2
+# The course's timings: a master is down after 30 s without an answer; a failover that
+# goes wrong is retried after 2 x 180 s.
+sentinel down-after-milliseconds $SENTINEL_NAME 30000
+sentinel failover-timeout $SENTINEL_NAME 180000
+sentinel parallel-syncs $SENTINEL_NAME 1
+$SENTINEL_AUTH
+EOF
+        SENTINEL_CHANGED=1
+    else
+        note "$SENTINEL_CONF exists: left as Sentinel wrote it"
+    fi
+    put_file "$SENTINEL_UNIT" 0644 root:root <<EOF
+# Redis Sentinel for the \`lab\` course. Written by provision.sh.
+[Unit]
+Description=Redis Sentinel on port $SENTINEL_PORT (lab)
+After=network-online.target
+Wants=network-online.target
+StartLimitIntervalSec=60
+StartLimitBurst=20
+
+[Service]
+Type=notify
+User=redis
+Group=redis
+ExecStart=$REDIS_SERVER_BIN $SENTINEL_CONF --sentinel
+Restart=on-failure
+RestartSec=2
+TimeoutStopSec=30
+LimitNOFILE=10032
+UMask=0077
+NoNewPrivileges=true
+PrivateTmp=true
+ProtectHome=true
+ProtectSystem=full
+# Sentinel rewrites its config in /etc/redis.
+ReadWritePaths=$CONF_DIR
+
+[Install]
+WantedBy=multi-user.target
+EOF
+    if ((FILE_CHANGED)); then SENTINEL_CHANGED=1; fi
+fi
 
 # Redis forks for replication; with the kernel's default heuristic overcommit a fork can
 # fail on a small VM, and Redis warns about it at startup.
@@ -428,7 +575,7 @@ if ((REAL)); then
     if have_systemd; then
         if ((UNIT_CHANGED)); then systemctl daemon-reload; fi
         for port in "${PORT_LIST[@]}"; do
-            unit="redis-cluster@$port.service"
+            unit="$UNIT_NAME@$port.service"
             if ! systemctl is-enabled --quiet "$unit" 2>/dev/null; then
                 systemctl enable --quiet "$unit"
             fi
@@ -461,9 +608,31 @@ if ((REAL)); then
             else
                 log "starting redis-server on port $port"
             fi
-            runuser -u redis -- "$REDIS_SERVER_BIN" "$CONF_DIR/cluster-$port.conf" \
+            runuser -u redis -- "$REDIS_SERVER_BIN" "$CONF_DIR/$CONF_NAME-$port.conf" \
                 --daemonize yes --supervised no --pidfile "$pidfile"
         done
+    fi
+
+    if [[ -n $SENTINEL_MASTER ]]; then
+        if have_systemd; then
+            if ((SENTINEL_CHANGED)); then systemctl daemon-reload; fi
+            unit=redis-sentinel-lab.service
+            systemctl is-enabled --quiet "$unit" 2>/dev/null || systemctl enable --quiet "$unit"
+            if ! systemctl is-active --quiet "$unit"; then
+                log "starting $unit"
+                systemctl start "$unit"
+            elif ((SENTINEL_CHANGED)); then
+                log "restarting $unit (its unit changed)"
+                systemctl restart "$unit"
+            fi
+        else
+            pidfile="$RUN_DIR/sentinel-$SENTINEL_PORT.pid"
+            if [[ ! -s $pidfile ]] || ! kill -0 "$(<"$pidfile")" 2>/dev/null; then
+                log "starting the Sentinel on port $SENTINEL_PORT"
+                runuser -u redis -- "$REDIS_SERVER_BIN" "$SENTINEL_CONF" --sentinel \
+                    --daemonize yes --supervised no --pidfile "$pidfile"
+            fi
+        fi
     fi
 
     for port in "${PORT_LIST[@]}"; do
@@ -472,10 +641,22 @@ if ((REAL)); then
     done
     log "Redis answers on ${PORT_LIST[*]/#/$IP:}"
 
-    known=$(REDISCLI_AUTH="$PASSWORD" redis-cli -h "$IP" -p "${PORT_LIST[0]}" CLUSTER INFO 2>/dev/null |
-        tr -d '\r' | sed -n 's/^cluster_known_nodes://p')
-    if [[ -n $known && $known -gt 1 ]]; then
-        note "these nodes already belong to a cluster ($known nodes known); nothing to form"
+    if [[ -n $SENTINEL_MASTER ]]; then
+        for ((i = 0; i < 50; i++)); do
+            [[ $(redis-cli -h "$IP" -p "$SENTINEL_PORT" PING 2>/dev/null) == PONG ]] && break
+            sleep 0.2
+        done
+        [[ $(redis-cli -h "$IP" -p "$SENTINEL_PORT" PING 2>/dev/null) == PONG ]] ||
+            die "the Sentinel on $IP:$SENTINEL_PORT does not answer; see $LOG_DIR/sentinel-$SENTINEL_PORT.log"
+        log "Sentinel answers on $IP:$SENTINEL_PORT"
+    fi
+
+    if [[ $KIND == cluster ]]; then
+        known=$(REDISCLI_AUTH="$PASSWORD" redis-cli -h "$IP" -p "${PORT_LIST[0]}" CLUSTER INFO 2>/dev/null |
+            tr -d '\r' | sed -n 's/^cluster_known_nodes://p')
+        if [[ -n $known && $known -gt 1 ]]; then
+            note "these nodes already belong to a cluster ($known nodes known); nothing to form"
+        fi
     fi
 fi
 
@@ -492,6 +673,30 @@ for h in "${HOST_LIST[@]}"; do
 done
 if ! printf '%s\n' "${HOST_LIST[@]}" | grep -qxF "$IP"; then
     warn "$IP is not among the hosts used below; pass --hosts \"IP1 IP2 ...\" to list yours"
+fi
+
+if [[ $KIND == plain ]]; then
+    echo
+    if [[ -n $SENTINEL_MASTER ]]; then
+        log "Done. Once every host is provisioned, ask any Sentinel where the master is:"
+        echo
+        note "redis-cli -h $IP -p $SENTINEL_PORT SENTINEL get-master-addr-by-name $SENTINEL_NAME"
+    elif [[ -n $REPLICAOF ]]; then
+        log "Done. The nodes follow $REPLICAOF; see it with (password from REDISCLI_AUTH):"
+        echo
+        note "redis-cli -h $IP -p ${PORT_LIST[0]} INFO replication"
+    else
+        log "Done. The nodes are independent masters, as the replication lab begins; with lab:"
+        echo
+        if [[ -n $PASSWORD ]]; then
+            note "export REDISCLI_AUTH='<the password>'"
+        fi
+        note "lab cluster up --lab replication --nodes $(
+            IFS=,
+            echo "${NODES[*]}"
+        )"
+    fi
+    exit 0
 fi
 
 echo

@@ -215,4 +215,84 @@ cli 127.0.99.100 6379 -c SET lab:test hello >/dev/null
 [[ $(cli 127.0.99.102 6380 -c GET lab:test) == hello ]] || fail "cluster SET/GET"
 pass "SET/GET through redirections"
 
+# --- Plain nodes and Sentinels (modules 4 and 5) --------------------------------------------
+refuses "--replicaof with a cluster" --ip 127.0.99.100 --replicaof 127.0.99.101:6379
+refuses "a bad --sentinel address" --kind plain --ip 127.0.99.100 --sentinel nowhere
+refuses "an unknown --kind" --kind swarm --ip 127.0.99.100
+S_HOSTS=(127.0.98.210 127.0.98.211 127.0.98.212)
+for h in "${S_HOSTS[@]}"; do
+    for p in 6379 26379; do
+        if (exec 3<>"/dev/tcp/$h/$p") 2>/dev/null; then
+            fail "something already listens on $h:$p; stop it first"
+        fi
+    done
+done
+for i in "${!S_HOSTS[@]}"; do
+    h=${S_HOSTS[i]}
+    args=(--kind plain --ip "$h" --ports 6379 --sentinel "${S_HOSTS[0]}:6379")
+    [[ $i -eq 0 ]] || args+=(--replicaof "${S_HOSTS[0]}:6379")
+    out=$(LAB_REDIS_PASSWORD="$PASSWORD" "$PROVISION" --prefix "$SCRATCH/s$i" "${args[@]}" 2>&1) ||
+        fail "provision.sh --kind plain for $h: $out"
+    [[ $out != *"$PASSWORD"* ]] || fail "provision.sh printed the password"
+done
+pass "provision.sh --kind plain --sentinel for ${S_HOSTS[*]}"
+
+r="$SCRATCH/s1"
+conf="$r/etc/redis/redis-6379.conf"
+# shellcheck disable=SC2016 # the dollars below are part of the expected text
+for want in "bind 127.0.98.211" "replica-announce-ip 127.0.98.211" "replicaof 127.0.98.210 6379" \
+    'masterauth "s3c\"r\\et$x"' 'save ""'; do
+    grep -qxF -- "$want" "$conf" || fail "$conf lacks: $want"
+done
+if grep -q '^cluster-' "$conf"; then fail "$conf has cluster directives"; fi
+if grep -q '^replicaof' "$SCRATCH/s0/etc/redis/redis-6379.conf"; then fail "the master follows someone"; fi
+sconf="$r/etc/redis/sentinel-26379.conf"
+for want in "port 26379" "sentinel announce-ip 127.0.98.211" \
+    "sentinel monitor cursoredis 127.0.98.210 6379 2" \
+    "sentinel down-after-milliseconds cursoredis 30000" \
+    'sentinel auth-pass cursoredis "s3c\"r\\et$x"'; do
+    grep -qxF -- "$want" "$sconf" || fail "$sconf lacks: $want"
+done
+grep -qxF -- "ExecStart=$(command -v redis-server) $r/etc/redis/sentinel-26379.conf --sentinel" \
+    "$r/etc/systemd/system/redis-sentinel-lab.service" || fail "the Sentinel's unit"
+pass "plain node and Sentinel configs have every directive"
+
+for i in "${!S_HOSTS[@]}"; do
+    r="$SCRATCH/s$i"
+    mkdir -p "$r/run"
+    PIDFILES+=("$r/run/redis.pid" "$r/run/sentinel.pid")
+    redis-server "$r/etc/redis/redis-6379.conf" --daemonize yes --supervised no \
+        --pidfile "$r/run/redis.pid"
+done
+for i in "${!S_HOSTS[@]}"; do
+    r="$SCRATCH/s$i"
+    redis-server "$r/etc/redis/sentinel-26379.conf" --sentinel --daemonize yes --supervised no \
+        --pidfile "$r/run/sentinel.pid"
+done
+master() { redis-cli -h "$1" -p 26379 SENTINEL master cursoredis 2>/dev/null | tr -d '\r'; }
+field() { sed -n "/^$1\$/{n;p;}"; }
+for ((t = 0; t < 100; t++)); do
+    ready=0
+    for h in "${S_HOSTS[@]}"; do
+        m=$(master "$h")
+        [[ $(field num-slaves <<<"$m") == 2 && $(field num-other-sentinels <<<"$m") == 2 &&
+            $(field flags <<<"$m") == master ]] && ready=$((ready + 1))
+    done
+    [[ $ready -eq 3 ]] && break
+    sleep 0.2
+done
+[[ $ready -eq 3 ]] || fail "the Sentinels do not all see the master ok, 2 replicas and 2 Sentinels"
+pass "three Sentinels see the master ok, its two replicas and each other (auth-pass works)"
+addr=$(redis-cli -h 127.0.98.212 -p 26379 SENTINEL get-master-addr-by-name cursoredis | tr -d '\r')
+[[ $addr == $'127.0.98.210\n6379' ]] || fail "get-master-addr-by-name: $addr"
+others=$(redis-cli -h 127.0.98.210 -p 26379 SENTINEL sentinels cursoredis | tr -d '\r')
+replicas=$(redis-cli -h 127.0.98.210 -p 26379 SENTINEL replicas cursoredis | tr -d '\r')
+if grep -q '^127\.0\.0\.1$' <<<"$others$replicas"; then fail "a Sentinel or replica announced 127.0.0.1"; fi
+pass "Sentinels and replicas are listed by their own addresses"
+
+out=$(LAB_REDIS_PASSWORD="$PASSWORD" "$PROVISION" --prefix "$SCRATCH/s1" --kind plain --ip 127.0.98.211 \
+    --ports 6379 --replicaof 127.0.98.210:6379 --sentinel 127.0.98.210:6379 2>&1)
+[[ $out == *"left as Sentinel wrote it"* ]] || fail "a second run rewrote the Sentinel's config: $out"
+pass "a second run leaves the Sentinel's own config alone"
+
 echo "all provision.sh tests passed"
