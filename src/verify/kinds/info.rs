@@ -94,6 +94,18 @@ impl Op {
         }
     }
 
+    /// How a failure says what was wanted.
+    fn wanted_id(self) -> &'static str {
+        match self {
+            Op::Eq => "verify-info-eq",
+            Op::Ne => "verify-info-ne",
+            Op::Lt => "verify-info-lt",
+            Op::Le => "verify-info-le",
+            Op::Gt => "verify-info-gt",
+            Op::Ge => "verify-info-ge",
+        }
+    }
+
     /// Numbers as numbers (`10` > `9`), anything else as text, where only eq and ne mean
     /// something.
     fn holds(self, actual: &str, wanted: &str) -> bool {
@@ -220,10 +232,20 @@ impl Kind for Info {
             return None;
         }
         let wanted = match &self.test {
-            Test::Compare(op, v) => msg!("verify-info-compare", op = op.name(), value = v.as_str()),
+            Test::Compare(op, v) => Msg::new(op.wanted_id()).arg("value", v.as_str()),
             Test::Changed => msg!("verify-info-changed"),
             Test::Unchanged => msg!("verify-info-unchanged"),
             Test::Increased(n) => msg!("verify-info-increased", by = *n),
+        };
+        // A comparison with a value does not look back: what it was is no news.
+        let Some(before) = before else {
+            return Some(msg!(
+                "verify-info-now",
+                node = a.to_string(),
+                field = self.field.as_str(),
+                wanted = wanted,
+                now = now
+            ));
         };
         Some(msg!(
             "verify-info",
@@ -231,7 +253,7 @@ impl Kind for Info {
             field = self.field.as_str(),
             wanted = wanted,
             now = now,
-            before = before.unwrap_or_else(|| "-".into())
+            before = before
         ))
     }
 
@@ -295,7 +317,7 @@ mod tests {
                 &with("sync_full", "2")
             )
             .unwrap(),
-            "expected sync_full of 127.0.158.100:6379 to be lt 2; it is 2 (it was - when the step began)"
+            "expected sync_full of 127.0.158.100:6379 to be below 2; it is 2"
         );
     }
 
