@@ -261,3 +261,126 @@ fn sentinels_know_only_the_lab_s_addresses_and_agree_with_the_runner() {
     env.lab().args(["cluster", "down"]).run().ok();
     assert!(env.running().is_empty());
 }
+
+/// A process of the test's own, stopped when dropped: a node or Sentinel `lab` did not start.
+struct Given {
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Given {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn given(args: &[&str], sentinel_conf: Option<String>) -> Given {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new("redis-server");
+    if let Some(conf) = sentinel_conf {
+        let path = dir.path().join("sentinel.conf");
+        std::fs::write(&path, conf).unwrap();
+        cmd.arg(&path).arg("--sentinel");
+    }
+    let child = cmd
+        .args(args)
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("redis-server starts (install redis-server)");
+    Given { child, _dir: dir }
+}
+
+#[test]
+fn sentinels_given_with_nodes_watch_the_lab_s_master() {
+    let env = Env::new(123);
+    let host = |i: u8| format!("127.0.123.{}", 10 + i);
+    let mut procs = vec![];
+    for i in 0..3 {
+        let h = host(i);
+        procs.push(given(
+            &[
+                "--bind",
+                &h,
+                "--port",
+                "6379",
+                "--replica-announce-ip",
+                &h,
+                "--save",
+                "",
+            ],
+            None,
+        ));
+        // Already watching something else under the lab's name: it is replaced.
+        let conf = format!(
+            "port 26379\nbind {h}\nsentinel announce-ip {h}\n\
+             sentinel monitor cursoredis 127.0.123.99 6379 2\n"
+        );
+        procs.push(given(&[], Some(conf)));
+    }
+    let all: Vec<String> = (0..3)
+        .map(|i| format!("{}:6379", host(i)))
+        .chain((0..3).map(|i| format!("{}:26379", host(i))))
+        .collect();
+    env.wait_for("the given processes", Duration::from_secs(10), || {
+        all.iter().all(|a| {
+            let (h, p) = a.split_once(':').unwrap();
+            redis_cli(h, p.parse().unwrap(), &["PING"]).starts_with("PONG")
+        })
+    });
+    // Too few addresses: the error lists the order, Sentinels last.
+    let short = env
+        .lab()
+        .args([
+            "cluster",
+            "up",
+            "--lab",
+            "sentinel",
+            "--nodes",
+            &all[..3].join(","),
+        ])
+        .run();
+    assert!(
+        short.stderr.contains("a:26379, b:26379, c:26379"),
+        "{}",
+        short.stderr
+    );
+
+    env.lab()
+        .args([
+            "cluster",
+            "up",
+            "--lab",
+            "sentinel",
+            "--nodes",
+            &all.join(","),
+        ])
+        .run()
+        .ok();
+    for i in 0..3 {
+        let by_name = redis_cli(
+            &host(i),
+            26379,
+            &["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "cursoredis"],
+        );
+        assert_eq!(
+            by_name.lines().collect::<Vec<_>>(),
+            [host(0).as_str(), "6379"]
+        );
+        let master = redis_cli(&host(i), 26379, &["SENTINEL", "MASTER", "cursoredis"]);
+        assert!(master.contains("down-after-milliseconds\n2000"), "{master}");
+    }
+    let status = env.lab().args(["cluster", "status"]).run();
+    status.ok();
+    assert!(
+        status
+            .stdout
+            .contains(&format!("Sentinel {}:26379", host(2))),
+        "{}",
+        status.stdout
+    );
+    // Not ours: `down` forgets them and they keep running.
+    env.lab().args(["cluster", "down"]).run().ok();
+    assert!(redis_cli(&host(1), 26379, &["PING"]).starts_with("PONG"));
+}

@@ -26,7 +26,6 @@ error-loading-data = the lab's data could not be loaded: { $reason }
 error-not-cluster-enabled = { $addr } is not a cluster node (cluster-enabled is no).
 error-node-not-empty = { $addr } is not empty ({ $keys } keys, { $known } known nodes); forming a cluster on it would destroy that. Use nodes that are empty, or add --fresh to reset them (their data is deleted).
 error-plain-node-not-empty = { $addr } is not empty ({ $keys } keys); making the lab's layout on it would destroy that. Use nodes that are empty, or add --fresh to empty them (their data is deleted).
-error-nodes-sentinel = { $lab } runs its own Sentinels: --nodes cannot give them yet. Run it locally (without --nodes).
 error-nodes-count = --nodes gave { $given } addresses; this lab needs { $needed }, in this order: { $order }.
 error-other-cluster-running = another cluster of this state directory is still running; stop it first with `{ -lab } cluster down`.
 error-remote-other-lab = the cluster given with --nodes was formed for the lab “{ $lab }”; add --fresh to re-form it for this one (its data is deleted).

@@ -26,7 +26,6 @@ error-loading-data = no se han podido cargar los datos del laboratorio: { $reaso
 error-not-cluster-enabled = { $addr } no es un nodo de cluster (cluster-enabled es no).
 error-node-not-empty = { $addr } no está vacío ({ $keys } claves, { $known } nodos conocidos); formar un cluster en él lo destruiría. Usa nodos vacíos, o añade --fresh para reiniciarlos (se borran sus datos).
 error-plain-node-not-empty = { $addr } no está vacío ({ $keys } claves); montar la topología del laboratorio en él lo destruiría. Usa nodos vacíos, o añade --fresh para vaciarlos (se borran sus datos).
-error-nodes-sentinel = { $lab } arranca sus propios Sentinels: --nodes aún no puede indicarlos. Hazlo en local (sin --nodes).
 error-nodes-count = --nodes ha dado { $given } direcciones; este laboratorio necesita { $needed }, en este orden: { $order }.
 error-other-cluster-running = otro cluster de este directorio de estado sigue en marcha; detenlo antes con `{ -lab } cluster down`.
 error-remote-other-lab = el cluster indicado con --nodes se formó para el laboratorio «{ $lab }»; añade --fresh para formarlo de nuevo para este (se borran sus datos).

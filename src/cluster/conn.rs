@@ -36,6 +36,11 @@ impl Auth {
         self.password.is_some()
     }
 
+    /// What to hand on to a Sentinel (`auth-user`, `auth-pass`) so it can log in too.
+    pub(crate) fn parts(&self) -> (Option<&str>, Option<&str>) {
+        (self.username.as_deref(), self.password.as_deref())
+    }
+
     /// `REDISCLI_AUTH`, as redis-cli reads it.
     pub fn from_env() -> Auth {
         match std::env::var("REDISCLI_AUTH") {

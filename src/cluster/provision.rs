@@ -567,23 +567,17 @@ async fn create(
             local::wait_ready(&mut spawned, Duration::from_secs(5)).await?;
             (record, shared)
         }
-        // Sentinels given from outside need an address form of their own, not there yet.
-        Source::Remote { .. } if topo.sentinel.is_some() => {
-            return Err(Error::Usage(msg!(
-                "error-nodes-sentinel",
-                lab = spec.lab.as_str()
-            )));
-        }
         Source::Remote { targets } => {
             let addrs: Vec<NodeAddr> = targets.iter().map(|t| t.addr.clone()).collect();
             let layout = Layout::given(topo, &addrs).ok_or_else(|| {
                 Error::Usage(msg!(
                     "error-nodes-count",
                     given = addrs.len(),
-                    needed = topo.nodes().len(),
+                    needed = topo.nodes().len() + topo.sentinels().len(),
                     order = topo
                         .nodes()
                         .iter()
+                        .chain(&topo.sentinels())
                         .map(ToString::to_string)
                         .collect::<Vec<_>>()
                         .join(", ")
@@ -609,9 +603,16 @@ async fn create(
     };
     let cluster = Cluster::from_record(record, &auth);
     let mut snapshot = spec.build(&cluster.members, progress).await?;
-    if let (Some(spec_s), Source::Local { server, .. }) = (&topo.sentinel, source) {
-        snapshot =
-            start_sentinels(state, spec, &cluster, spec_s, server, progress, started).await?;
+    match (&topo.sentinel, source) {
+        (Some(spec_s), Source::Local { server, .. }) => {
+            snapshot =
+                start_sentinels(state, spec, &cluster, spec_s, server, progress, started).await?;
+        }
+        (Some(spec_s), Source::Remote { targets }) => {
+            let auth = targets.first().map(|t| t.auth.clone()).unwrap_or_default();
+            snapshot = monitor_given(spec, &cluster, spec_s, &auth, progress).await?;
+        }
+        (None, _) => {}
     }
     if !topo.kind.is_cluster() && !spec.setup.is_empty() {
         progress.phase(Phase::Setup);
@@ -685,6 +686,83 @@ async fn start_sentinels(
         spawned.push(sp);
     }
     local::wait_ready(&mut spawned, Duration::from_secs(5)).await?;
+    wait_sentinels(spec, cluster, &master).await
+}
+
+/// Sentinels given with `--nodes` (running, not ours) told to watch the lab's master as the
+/// lab says: whatever they monitored under its name is replaced.
+async fn monitor_given(
+    spec: &Spec,
+    cluster: &Cluster,
+    s: &crate::model::topology::SentinelSpec,
+    auth: &Auth,
+    progress: &dyn Progress,
+) -> Result<ClusterState> {
+    let topo = &spec.topology;
+    let master = topo
+        .masters
+        .first()
+        .and_then(|(n, _)| cluster.addr(n))
+        .ok_or_else(|| Error::Usage(msg!("lint-sentinel-one-master")))?;
+    progress.phase(Phase::Sentinels);
+    let port = master.port.to_string();
+    let quorum = s.quorum.to_string();
+    let down_after = s.down_after_ms.to_string();
+    let failover_timeout = s.failover_timeout_ms.to_string();
+    let parallel = s.parallel_syncs.to_string();
+    for m in &cluster.sentinels {
+        let mut c = super::conn::connect(&m.target)
+            .await
+            .map_err(|e| Error::Environment(e.unreachable(&m.target.addr)))?;
+        let failed = |what: &str, e: redis::RedisError| {
+            Error::Environment(msg!(
+                "error-cluster-command",
+                addr = m.target.addr.to_string(),
+                command = what,
+                reason = e.to_string()
+            ))
+        };
+        // Not monitored yet is what REMOVE answers on a fresh Sentinel: that is fine.
+        let _: redis::RedisResult<()> = redis::cmd("SENTINEL")
+            .arg("REMOVE")
+            .arg(&s.name)
+            .query_async(&mut c)
+            .await;
+        redis::cmd("SENTINEL")
+            .arg("MONITOR")
+            .arg(&s.name)
+            .arg(&master.host)
+            .arg(&port)
+            .arg(&quorum)
+            .query_async::<()>(&mut c)
+            .await
+            .map_err(|e| failed("SENTINEL MONITOR", e))?;
+        let mut set = redis::cmd("SENTINEL");
+        set.arg("SET")
+            .arg(&s.name)
+            .arg("down-after-milliseconds")
+            .arg(&down_after)
+            .arg("failover-timeout")
+            .arg(&failover_timeout)
+            .arg("parallel-syncs")
+            .arg(&parallel);
+        let (user, password) = auth.parts();
+        if let Some(u) = user {
+            set.arg("auth-user").arg(u);
+        }
+        if let Some(pw) = password {
+            set.arg("auth-pass").arg(pw);
+        }
+        set.query_async::<()>(&mut c)
+            .await
+            .map_err(|e| failed("SENTINEL SET", e))?;
+    }
+    wait_sentinels(spec, cluster, &master).await
+}
+
+/// Until every Sentinel sees the master up, its replicas and the other Sentinels.
+async fn wait_sentinels(spec: &Spec, cluster: &Cluster, master: &NodeAddr) -> Result<ClusterState> {
+    let topo = &spec.topology;
     let replicas = topo
         .replicas
         .iter()
@@ -698,7 +776,7 @@ async fn start_sentinels(
         std::time::Instant::now() + FORM_DEADLINE,
         Duration::from_millis(50),
         "error-sentinels-not-ready",
-        |s| super::sentinel::not_ready(s, &master, replicas, sentinels),
+        |s| super::sentinel::not_ready(s, master, replicas, sentinels),
     )
     .await
 }

@@ -242,8 +242,11 @@ impl Layout {
     }
 
     /// Addresses in topology order. `None` when the count differs from the topology's.
+    /// The nodes at the addresses given, in topology order; a Sentinel lab's Sentinels follow
+    /// its nodes.
     pub fn given(topo: &Topology, addrs: &[NodeAddr]) -> Option<Layout> {
-        let nodes = topo.nodes();
+        let mut nodes = topo.nodes();
+        nodes.extend(topo.sentinels());
         if nodes.len() != addrs.len() {
             return None;
         }
