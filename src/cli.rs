@@ -182,6 +182,8 @@ pub enum BenchWhat {
     Failover,
     /// The consistency test's reads + writes per second.
     Consistency,
+    /// The Sentinel lab's failovers: asked for, the old master back, a master killed.
+    Sentinel,
 }
 
 #[derive(Subcommand, Debug)]

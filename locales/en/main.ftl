@@ -45,3 +45,6 @@ list-exercise = exercise, { $criteria ->
     [one] 1 criterion
    *[other] { $criteria } criteria
 }
+bench-sentinel-asked = SENTINEL FAILOVER to every Sentinel naming the new master
+bench-sentinel-rejoined = SENTINEL FAILOVER to the old master replicating the new one
+bench-sentinel-killed = master killed (SIGKILL) to every Sentinel naming a new one (down-after 2 s)

@@ -45,3 +45,6 @@ list-exercise = ejercicio, { $criteria ->
     [one] 1 criterio
    *[other] { $criteria } criterios
 }
+bench-sentinel-asked = de SENTINEL FAILOVER a que todos los Sentinels nombren el nuevo maestro
+bench-sentinel-rejoined = de SENTINEL FAILOVER a que el antiguo maestro replique al nuevo
+bench-sentinel-killed = de matar el maestro (SIGKILL) a que todos los Sentinels nombren otro (down-after 2 s)

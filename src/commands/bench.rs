@@ -108,6 +108,7 @@ pub fn run(config: &Config, args: &BenchArgs) -> Result<()> {
             }
             BenchWhat::Failover => failover_figures(config, &state, base_ip, args.runs).await,
             BenchWhat::Consistency => consistency_figures(config, &state, base_ip, args.runs).await,
+            BenchWhat::Sentinel => sentinel_figures(config, &state, base_ip, args.runs).await,
         }
     }))?;
     crate::outln!(
@@ -254,6 +255,107 @@ async fn time_to_pass(
         }
         tokio::time::sleep(poll).await;
     }
+}
+
+/// Looks every 20 ms until `done` holds of a snapshot; how long that took since `from`.
+async fn until(
+    inspector: &crate::cluster::inspect::Inspector,
+    from: Instant,
+    done: impl Fn(&crate::model::ClusterState) -> bool,
+) -> Result<Duration> {
+    loop {
+        if done(&inspector.snapshot().await) {
+            return Ok(from.elapsed());
+        }
+        if from.elapsed() > Duration::from_secs(60) {
+            return Err(Error::Failed(crate::msg!("bench-failover-stuck")));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Every Sentinel that answers names `master`, and it serves as one.
+fn all_name(s: &crate::model::ClusterState, master: &crate::model::NodeAddr) -> bool {
+    !s.sentinels.is_empty()
+        && s.sentinels.iter().all(|v| v.master_addr() == Some(master))
+        && s.node(master).is_some_and(|n| n.is_master())
+}
+
+/// The Sentinel lab's failovers, on fresh nodes each run: asked for (SENTINEL FAILOVER), the
+/// old master back as a replica, and a master killed.
+async fn sentinel_figures(
+    config: &Config,
+    state: &StateDir,
+    base_ip: std::net::Ipv4Addr,
+    runs: usize,
+) -> Result<Vec<Figure>> {
+    use crate::model::node::NodeRef;
+    let lab = common::runnable_lab(config, "sentinel")?;
+    let spec = common::spec(&lab);
+    let source = common::local_source(config, base_ip)?;
+    let monitored = spec
+        .topology
+        .sentinel
+        .as_ref()
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    let mut asked = Figure::new(t!("bench-sentinel-asked"), None);
+    let mut rejoined = Figure::new(t!("bench-sentinel-rejoined"), None);
+    let mut killed = Figure::new(t!("bench-sentinel-killed"), None);
+    for _ in 0..runs {
+        let (cluster, _, _) = provision::up(state, &spec, &source, true, &Quiet).await?;
+        let inspector = cluster.inspector();
+        let addr = |n: &str| {
+            cluster.addr(
+                &n.parse::<NodeRef>()
+                    .unwrap_or_else(|_| NodeRef::new("a", 6379)),
+            )
+        };
+        let (Some(a), Some(b)) = (addr("a:6379"), addr("b:6379")) else {
+            return Err(Error::Failed(crate::msg!("bench-failover-stuck")));
+        };
+        let sentinel = cluster
+            .sentinels
+            .first()
+            .ok_or_else(|| Error::Failed(crate::msg!("bench-failover-stuck")))?;
+        let mut c = crate::cluster::conn::connect(&sentinel.target)
+            .await
+            .map_err(|e| Error::Environment(e.unreachable(&sentinel.target.addr)))?;
+        let sent = Instant::now();
+        redis::cmd("SENTINEL")
+            .arg("FAILOVER")
+            .arg(&monitored)
+            .query_async::<()>(&mut c)
+            .await
+            .map_err(|e| {
+                Error::Failed(crate::msg!(
+                    "solution-failed",
+                    line = "SENTINEL FAILOVER",
+                    reason = e.to_string()
+                ))
+            })?;
+        // The lab's replica-priority makes b the one promoted.
+        asked.push(until(&inspector, sent, |s| all_name(s, &b)).await?);
+        rejoined.push(
+            until(&inspector, sent, |s| {
+                s.node(&a).is_some_and(|n| {
+                    n.replication.master.as_ref() == Some(&b) && n.replication.link_up == Some(true)
+                })
+            })
+            .await?,
+        );
+        let victim = cluster
+            .local_nodes(state)
+            .into_iter()
+            .find(|n| n.addr == b)
+            .and_then(|n| n.pid())
+            .ok_or_else(|| Error::Failed(crate::msg!("bench-failover-stuck")))?;
+        let sent = Instant::now();
+        crate::cluster::process::signal(victim, nix::sys::signal::Signal::SIGKILL);
+        killed.push(until(&inspector, sent, |s| all_name(s, &a)).await?);
+        provision::down(state).await?;
+    }
+    Ok(vec![asked, rejoined, killed])
 }
 
 /// Waits (up to 30 s) until an observe step's checks hold: every node knows of the change.
