@@ -336,6 +336,26 @@ fn a_lab_resumed_on_a_new_cluster_gets_its_steps_replayed() {
 }
 
 #[test]
+fn a_lab_resumed_with_a_node_the_student_stopped_goes_on_as_left() {
+    let env = Env::new(41);
+    let mut r = Runner::start(&env, &["start", "manual-failover", "--lang", "en"]);
+    to_failover(&mut r);
+    env.lab().args(["node", "stop", "a:6380"]).run().ok();
+    r.send("q");
+    assert_eq!(r.finish().0, Some(0));
+
+    // Not healthy, but the student's own doing: resumed as it is, not rebuilt or refused.
+    let mut r = Runner::start(&env, &["start", "manual-failover", "--lang", "en"]);
+    r.wait(0, "Resumed on the nodes as you left them", LONG);
+    r.wait(0, "4/15 · step failover", LONG);
+    assert!(env.redis_cli('a', 6380, &["PING"]).trim().is_empty());
+    r.send("q");
+    assert_eq!(r.finish().0, Some(0));
+    env.lab().args(["stop"]).run().ok();
+    assert!(env.running().is_empty());
+}
+
+#[test]
 fn a_lab_that_starts_before_forming_resets_to_fresh_nodes() {
     let env = Env::new(34);
     env.lab()

@@ -203,3 +203,4 @@ start-help =
     y                 copy the slide's command to the clipboard
     q                 quit: progress is saved, the cluster keeps running
 watch-holding = the checks hold: { $held } of the { $hold } s they must keep holding
+start-resumed-as-left = Resumed on the nodes as you left them, though not all are healthy (`{ -lab } cluster status` says what): that may be the step you were on. `{ -lab } reset` puts this step's start back.

@@ -197,3 +197,4 @@ start-help =
     y                 copiar el comando de la diapositiva al portapapeles
     q                 salir: el progreso queda guardado, el cluster sigue en marcha
 watch-holding = las comprobaciones se cumplen: { $held } de los { $hold } s que deben mantenerse
+start-resumed-as-left = Se retoma con los nodos como los dejaste, aunque no todos están sanos (`{ -lab } cluster status` dice qué): quizá sea el paso en que estabas. `{ -lab } reset` devuelve el principio de este paso.

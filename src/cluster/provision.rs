@@ -569,20 +569,24 @@ async fn create(
         }
         Source::Remote { targets } => {
             let addrs: Vec<NodeAddr> = targets.iter().map(|t| t.addr.clone()).collect();
-            let layout = Layout::given(topo, &addrs).ok_or_else(|| {
-                Error::Usage(msg!(
-                    "error-nodes-count",
-                    given = addrs.len(),
-                    needed = topo.nodes().len() + topo.sentinels().len(),
-                    order = topo
-                        .nodes()
-                        .iter()
-                        .chain(&topo.sentinels())
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?;
+            // A Sentinel lab needs its Sentinels too, after its nodes.
+            let needed = topo.nodes().len() + topo.sentinels().len();
+            let layout = Layout::given(topo, &addrs)
+                .filter(|_| addrs.len() == needed)
+                .ok_or_else(|| {
+                    Error::Usage(msg!(
+                        "error-nodes-count",
+                        given = addrs.len(),
+                        needed = topo.nodes().len() + topo.sentinels().len(),
+                        order = topo
+                            .nodes()
+                            .iter()
+                            .chain(&topo.sentinels())
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?;
             let auth = targets.first().is_some_and(|t| t.auth.is_set());
             let record = record_for(spec, Backend::Remote, &layout, auth, None);
             let cluster = Cluster::from_record(record.clone(), &targets[0].auth);

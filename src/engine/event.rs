@@ -34,6 +34,16 @@ pub enum Came {
     Reformed,
     /// Built again and the steps done so far replayed on it.
     Replayed,
+    /// Resumed on the lab's nodes as the student left them, though not healthy (a process
+    /// the step stopped, say).
+    AsLeft,
+}
+
+impl Came {
+    /// The student's nodes, as they were: their step's start still holds.
+    pub fn kept(self) -> bool {
+        matches!(self, Came::Reused | Came::AsLeft)
+    }
 }
 
 /// A fault made with `lab node` (recorded in the state directory by whichever process made

@@ -451,7 +451,7 @@ impl Engine {
         self.cluster = Cluster::Ready { came };
         self.ready_ms = self.now_ms.max(snapshot.taken_ms);
         let exercise = self.plan.manifest.exercise.is_some();
-        if exercise && (came != Came::Reused || self.progress.baseline.is_none()) {
+        if exercise && (!came.kept() || self.progress.baseline.is_none()) {
             // A new cluster (the student's changes are gone with the old nodes), or a first
             // start: the criteria compare with this one.
             if self.progress.baseline.is_none() {
@@ -460,7 +460,7 @@ impl Engine {
             self.progress.baseline = Some((*snapshot).clone());
         }
         // A new cluster has new node ids: the step starts on it.
-        if self.progress.step_start.is_none() || came != Came::Reused {
+        if self.progress.step_start.is_none() || !came.kept() {
             self.progress.step_start = Some((*snapshot).clone());
         }
         if self
@@ -477,6 +477,7 @@ impl Engine {
             let set_up = !self.plan.manifest.setup.is_empty()
                 || self.plan.manifest.stage != crate::model::setup::Stage::Data;
             let note = match came {
+                Came::AsLeft => msg!("start-resumed-as-left"),
                 Came::Reused if set_up => msg!("start-cluster-reused-as-left"),
                 Came::Reused => msg!("start-cluster-reused"),
                 Came::Replayed => msg!(

@@ -47,6 +47,24 @@ pub fn is_initial(cluster: &Cluster, spec: &Spec, s: &ClusterState) -> bool {
     expected.missing(s).is_empty() && keys_ok && s.is_healthy()
 }
 
+/// This lab's own nodes as they are, if the state directory holds them and one answers.
+async fn as_left(state: &StateDir, spec: &Spec) -> Result<Option<(Cluster, ClusterState)>> {
+    let auth = crate::cluster::conn::Auth::from_env();
+    let Some(cluster) = provision::current(state, &auth)? else {
+        return Ok(None);
+    };
+    if cluster.record.lab != spec.lab {
+        return Ok(None);
+    }
+    let password = spec
+        .topology
+        .password
+        .as_ref()
+        .map(|p| crate::cluster::conn::Auth::password(p.expose()));
+    let snap = cluster.inspector().with_fallback(password).snapshot().await;
+    Ok((!snap.nodes.is_empty()).then_some((cluster, snap)))
+}
+
 pub async fn provision(
     lab: Lab,
     how: Provision,
@@ -61,6 +79,7 @@ pub async fn provision(
         replay,
         env,
     } = how;
+    let mut as_left_now = false;
     let (cluster, outcome, snap) =
         match provision::up(&state, &spec, &source, false, &progress).await {
             Ok((cluster, outcome, snap)) => {
@@ -77,16 +96,28 @@ pub async fn provision(
             Err(Error::Failed(_)) if fresh_start => {
                 provision::up(&state, &spec, &source, true, &progress).await?
             }
+            // Part-way through, what looks broken is often the lesson (a Sentinel the
+            // student stopped): the lab resumes on the nodes as they were left, and says so.
+            Err(Error::Failed(why)) if replay.as_ref().is_some_and(|(t, _)| *t > 0) => {
+                match as_left(&state, &spec).await? {
+                    Some((cluster, snap)) => {
+                        as_left_now = true;
+                        (cluster, UpOutcome::Reused, snap)
+                    }
+                    None => return Err(Error::Failed(why)),
+                }
+            }
             Err(e) => return Err(e),
         };
     let session = Session::new(lab.clone(), cluster)?;
     let came = match outcome {
+        UpOutcome::Reused if as_left_now => Came::AsLeft,
         UpOutcome::Reused => Came::Reused,
         UpOutcome::Created { .. } => Came::Created,
         UpOutcome::Reformed { .. } => Came::Reformed,
     };
     match replay {
-        Some((target, lang)) if target > 0 && came != Came::Reused => {
+        Some((target, lang)) if target > 0 && !came.kept() => {
             say(Phase::Replaying.msg());
             drive::replay(&session, Plan::new(lab, lang)?, target, &env).await?;
             let snap = session.snapshot().await;

@@ -242,11 +242,13 @@ impl Layout {
     }
 
     /// Addresses in topology order. `None` when the count differs from the topology's.
-    /// The nodes at the addresses given, in topology order; a Sentinel lab's Sentinels follow
-    /// its nodes.
+    /// The nodes at the addresses given, in topology order; a Sentinel lab's Sentinels may
+    /// follow its nodes.
     pub fn given(topo: &Topology, addrs: &[NodeAddr]) -> Option<Layout> {
         let mut nodes = topo.nodes();
-        nodes.extend(topo.sentinels());
+        if addrs.len() == nodes.len() + topo.sentinels().len() {
+            nodes.extend(topo.sentinels());
+        }
         if nodes.len() != addrs.len() {
             return None;
         }
