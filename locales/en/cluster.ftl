@@ -167,19 +167,22 @@ seen-replica = replica of { $master }
 error-setup-stuck = the lab's setup did not take effect in time ({ $action }); `{ -lab } cluster status` shows the nodes.
 phase-replaying = Replaying the steps you had done, from their solutions…
 phase-setup = Putting the cluster in the lab's starting state…
-node-stopped = { $node } stopped cleanly (SHUTDOWN SAVE): its data and { $kind ->
-    [cluster] nodes.conf
-   *[other] configuration
-} are kept; `{ -lab } node start` brings it back.
+node-stopped = { $kind ->
+    [sentinel-process] { $node } stopped cleanly (SHUTDOWN): its sentinel.conf, with what it learned, is kept; `{ -lab } node start` brings it back.
+    [cluster] { $node } stopped cleanly (SHUTDOWN SAVE): its data and nodes.conf are kept; `{ -lab } node start` brings it back.
+   *[other] { $node } stopped cleanly (SHUTDOWN SAVE): its data and configuration are kept; `{ -lab } node start` brings it back.
+}
 node-killed = { $node } killed (SIGKILL, pid { $pid }): like a crashed host.{ $kind ->
     [cluster] {" "}The others flag it fail? after cluster-node-timeout, then fail.
     [sentinel] {" "}The Sentinels see it subjectively down (+sdown) after down-after, then objectively (+odown) once a quorum agrees.
+    [sentinel-process] {" "}The other Sentinels see it down after down-after, and go on counting it for the majority.
    *[other] {""}
 }
 node-paused = { $node } paused (SIGSTOP, pid { $pid }): like a hung host, there but silent. `{ -lab } node resume` wakes it.
 node-resumed = { $node } resumed (SIGCONT).
 node-started = { $node } started again (pid { $pid }) with its { $kind ->
     [cluster] nodes.conf: it rejoins the cluster.
+    [sentinel-process] sentinel.conf, as it last rewrote it.
    *[other] own configuration, as CONFIG REWRITE or Sentinel last wrote it.
 }
 node-stopped-remote = { $node } was asked to stop (SHUTDOWN); start it again on its host.

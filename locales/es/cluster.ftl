@@ -167,19 +167,22 @@ seen-replica = réplica de { $master }
 error-setup-stuck = la preparación del laboratorio no ha surtido efecto a tiempo ({ $action }); `{ -lab } cluster status` muestra los nodos.
 phase-replaying = Repitiendo con sus soluciones los pasos que ya habías hecho…
 phase-setup = Dejando el cluster en el estado inicial del laboratorio…
-node-stopped = { $node } detenido limpiamente (SHUTDOWN SAVE): se conservan sus datos y su { $kind ->
-    [cluster] nodes.conf
-   *[other] configuración
-}; `{ -lab } node start` lo vuelve a arrancar.
+node-stopped = { $kind ->
+    [sentinel-process] { $node } detenido limpiamente (SHUTDOWN): se conserva su sentinel.conf, con lo que aprendió; `{ -lab } node start` lo vuelve a arrancar.
+    [cluster] { $node } detenido limpiamente (SHUTDOWN SAVE): se conservan sus datos y su nodes.conf; `{ -lab } node start` lo vuelve a arrancar.
+   *[other] { $node } detenido limpiamente (SHUTDOWN SAVE): se conservan sus datos y su configuración; `{ -lab } node start` lo vuelve a arrancar.
+}
 node-killed = { $node } matado (SIGKILL, pid { $pid }): como un host caído.{ $kind ->
     [cluster] {" "}Los demás lo marcan fail? tras cluster-node-timeout, y luego fail.
     [sentinel] {" "}Los Sentinels lo ven caído subjetivamente (+sdown) tras down-after, y objetivamente (+odown) cuando un quórum coincide.
+    [sentinel-process] {" "}Los otros Sentinels lo ven caído tras down-after, y lo siguen contando para la mayoría.
    *[other] {""}
 }
 node-paused = { $node } pausado (SIGSTOP, pid { $pid }): como un host colgado, presente pero mudo. `{ -lab } node resume` lo despierta.
 node-resumed = { $node } reanudado (SIGCONT).
 node-started = { $node } arrancado de nuevo (pid { $pid }) con su { $kind ->
     [cluster] nodes.conf: vuelve a unirse al cluster.
+    [sentinel-process] sentinel.conf, tal como lo reescribió por última vez.
    *[other] propia configuración, tal como la dejaron CONFIG REWRITE o Sentinel.
 }
 node-stopped-remote = se ha pedido a { $node } que se detenga (SHUTDOWN); arráncalo de nuevo en su host.

@@ -57,7 +57,12 @@ pub fn run(config: &Config, args: &NodeArgs) -> Result<()> {
         .or_else(|| crate::cluster::server::find_on_path("redis-server"));
     let _lock = config.state.lock()?;
     let auth = stop_auth(config, &cluster.record.lab);
-    let kind = cluster.record.kind.as_str();
+    // A Sentinel keeps no data, only the sentinel.conf it rewrites: its messages say so.
+    let is_sentinel = cluster.sentinels.iter().any(|m| m.name == member.name);
+    let kind = match is_sentinel {
+        true => "sentinel-process",
+        false => cluster.record.kind.as_str(),
+    };
     let done = rt.block_on(local::fault(server.as_deref(), &node, fault, &auth));
     let node_s = addr.to_string();
     match done {
