@@ -422,6 +422,22 @@ EOF
     PORT_CHANGED[$port]=$FILE_CHANGED
 done
 
+# service_common: how both units restart, and what they may touch.
+service_common() {
+    cat <<'EOF'
+Restart=on-failure
+# If the private network is not up yet at boot, binding fails: retry a little later.
+RestartSec=2
+TimeoutStopSec=30
+LimitNOFILE=10032
+UMask=0077
+NoNewPrivileges=true
+PrivateTmp=true
+ProtectHome=true
+ProtectSystem=full
+EOF
+}
+
 # A template unit: the instance name is the port, redis-cluster@6379.service.
 put_file "$UNIT_FILE" 0644 root:root <<EOF
 # $NODE_WORDS for the \`lab\` course; the instance name is the port.
@@ -441,16 +457,7 @@ Type=notify
 User=redis
 Group=redis
 ExecStart=$REDIS_SERVER_BIN $CONF_DIR/$CONF_NAME-%i.conf
-Restart=on-failure
-# If the private network is not up yet at boot, binding fails: retry a little later.
-RestartSec=2
-TimeoutStopSec=30
-LimitNOFILE=10032
-UMask=0077
-NoNewPrivileges=true
-PrivateTmp=true
-ProtectHome=true
-ProtectSystem=full
+$(service_common)
 
 [Install]
 WantedBy=multi-user.target
@@ -509,15 +516,7 @@ Type=notify
 User=redis
 Group=redis
 ExecStart=$REDIS_SERVER_BIN $SENTINEL_CONF --sentinel
-Restart=on-failure
-RestartSec=2
-TimeoutStopSec=30
-LimitNOFILE=10032
-UMask=0077
-NoNewPrivileges=true
-PrivateTmp=true
-ProtectHome=true
-ProtectSystem=full
+$(service_common)
 # Sentinel rewrites its config in /etc/redis.
 ReadWritePaths=$CONF_DIR
 

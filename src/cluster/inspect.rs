@@ -222,9 +222,7 @@ impl Inspector {
             took: started.elapsed(),
         }
     }
-}
 
-impl Inspector {
     /// The probes' answers from the nodes that answered this snapshot (one that did not would
     /// only cost another timeout).
     async fn replies(&self, unreachable: &[Unreachable]) -> Vec<Reply> {

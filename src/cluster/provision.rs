@@ -55,6 +55,14 @@ impl Spec {
         !self.setup.is_empty() || self.stage != Stage::Data
     }
 
+    /// The lab's own password, for nodes its setup or steps protected.
+    pub fn lab_auth(&self) -> Option<Auth> {
+        self.topology
+            .password
+            .as_ref()
+            .map(|p| Auth::password(p.expose()))
+    }
+
     /// The nodes and Sentinels the lab's setup shuts down: not running is their start.
     pub fn stopped_by_setup(&self) -> Vec<NodeRef> {
         self.setup
@@ -374,14 +382,9 @@ async fn existing(
         state.save_record(&updated)?;
     }
     // A node the student protected with the lab's password is still this lab's, not broken.
-    let lab_password = spec
-        .topology
-        .password
-        .as_ref()
-        .map(|p| Auth::password(p.expose()));
     let snapshot = cluster
         .inspector()
-        .with_fallback(lab_password)
+        .with_fallback(spec.lab_auth())
         .snapshot()
         .await;
     let stopped: Vec<NodeAddr> = spec
@@ -628,7 +631,7 @@ async fn create(
             &spec.setup,
         )
         .await?;
-        let inspector = cluster.inspector().with_fallback(lab_auth(spec));
+        let inspector = cluster.inspector().with_fallback(spec.lab_auth());
         // A Sentinel left without the password finds out at its next ping, and calls the
         // master down after down-after: the lab begins once it has.
         let refused = refused_sentinels(spec, &cluster);
@@ -672,12 +675,7 @@ async fn start_sentinels(
     progress: &dyn Progress,
     started: &Arc<Mutex<Vec<(u32, LocalNode)>>>,
 ) -> Result<ClusterState> {
-    let topo = &spec.topology;
-    let master = topo
-        .masters
-        .first()
-        .and_then(|(n, _)| cluster.addr(n))
-        .ok_or_else(|| Error::Usage(msg!("lint-sentinel-one-master")))?;
+    let master = lab_master(spec, cluster)?;
     progress.phase(Phase::Sentinels);
     let mut spawned = vec![];
     for m in &cluster.sentinels {
@@ -693,6 +691,15 @@ async fn start_sentinels(
     wait_sentinels(spec, cluster, &master).await
 }
 
+/// The master a Sentinel lab's Sentinels watch: its only one.
+fn lab_master(spec: &Spec, cluster: &Cluster) -> Result<NodeAddr> {
+    spec.topology
+        .masters
+        .first()
+        .and_then(|(n, _)| cluster.addr(n))
+        .ok_or_else(|| Error::Usage(msg!("lint-sentinel-one-master")))
+}
+
 /// Sentinels given with `--nodes` (running, not ours) told to watch the lab's master as the
 /// lab says: whatever they monitored under its name is replaced.
 async fn monitor_given(
@@ -702,12 +709,7 @@ async fn monitor_given(
     auth: &Auth,
     progress: &dyn Progress,
 ) -> Result<ClusterState> {
-    let topo = &spec.topology;
-    let master = topo
-        .masters
-        .first()
-        .and_then(|(n, _)| cluster.addr(n))
-        .ok_or_else(|| Error::Usage(msg!("lint-sentinel-one-master")))?;
+    let master = lab_master(spec, cluster)?;
     progress.phase(Phase::Sentinels);
     let port = master.port.to_string();
     let quorum = s.quorum.to_string();
@@ -803,14 +805,6 @@ fn refused_sentinels(spec: &Spec, cluster: &Cluster) -> Vec<NodeAddr> {
                 .collect::<Vec<_>>()
         })
         .collect()
-}
-
-/// The lab's own password, for nodes its setup or steps protected.
-fn lab_auth(spec: &Spec) -> Option<Auth> {
-    spec.topology
-        .password
-        .as_ref()
-        .map(|p| Auth::password(p.expose()))
 }
 
 fn record_for(

@@ -163,12 +163,7 @@ async fn provision_figures(
         reform.push(started.elapsed());
 
         // A lab whose setup protects its nodes is read with its password, as a session does.
-        let password = spec
-            .topology
-            .password
-            .as_ref()
-            .map(|p| crate::cluster::conn::Auth::password(p.expose()));
-        let inspector = cluster.inspector().with_fallback(password);
+        let inspector = cluster.inspector().with_fallback(spec.lab_auth());
         inspector.snapshot().await;
         for _ in 0..20 {
             let started = Instant::now();

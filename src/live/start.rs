@@ -56,12 +56,11 @@ async fn as_left(state: &StateDir, spec: &Spec) -> Result<Option<(Cluster, Clust
     if cluster.record.lab != spec.lab {
         return Ok(None);
     }
-    let password = spec
-        .topology
-        .password
-        .as_ref()
-        .map(|p| crate::cluster::conn::Auth::password(p.expose()));
-    let snap = cluster.inspector().with_fallback(password).snapshot().await;
+    let snap = cluster
+        .inspector()
+        .with_fallback(spec.lab_auth())
+        .snapshot()
+        .await;
     Ok((!snap.nodes.is_empty()).then_some((cluster, snap)))
 }
 

@@ -264,29 +264,18 @@ impl Kind for Reply {
         if holds {
             return None;
         }
-        let got = shown(got);
-        Some(match &self.want {
-            Want::Value(v) => msg!(
-                "verify-reply-value",
-                node = node,
-                command = command,
-                want = v.as_str(),
-                got = got
-            ),
-            Want::Error(e) => msg!(
-                "verify-reply-error",
-                node = node,
-                command = command,
-                want = e.as_str(),
-                got = got
-            ),
-            Want::Changed => msg!(
-                "verify-reply-unchanged",
-                node = node,
-                command = command,
-                got = got
-            ),
-        })
+        let (id, want) = match &self.want {
+            Want::Value(v) => ("verify-reply-value", v.as_str()),
+            Want::Error(e) => ("verify-reply-error", e.as_str()),
+            Want::Changed => ("verify-reply-unchanged", ""),
+        };
+        Some(
+            Msg::new(id)
+                .arg("node", node)
+                .arg("command", command)
+                .arg("want", want)
+                .arg("got", shown(got)),
+        )
     }
 
     fn evidence(&self, e: &Evidence) -> Vec<(&'static str, Value)> {
