@@ -300,35 +300,27 @@ async fn sentinel_figures(
     for _ in 0..runs {
         let (cluster, _, _) = provision::up(state, &spec, &source, true, &Quiet).await?;
         let inspector = cluster.inspector();
-        let addr = |n: &str| {
-            cluster.addr(
-                &n.parse::<NodeRef>()
-                    .unwrap_or_else(|_| NodeRef::new("a", 6379)),
-            )
-        };
-        let (Some(a), Some(b)) = (addr("a:6379"), addr("b:6379")) else {
+        let addr = |host: &str| cluster.addr(&NodeRef::new(host, 6379));
+        let (Some(a), Some(b)) = (addr("a"), addr("b")) else {
             return Err(Error::Failed(crate::msg!("bench-failover-stuck")));
         };
         let sentinel = cluster
             .sentinels
             .first()
             .ok_or_else(|| Error::Failed(crate::msg!("bench-failover-stuck")))?;
-        let mut c = crate::cluster::conn::connect(&sentinel.target)
-            .await
-            .map_err(|e| Error::Environment(e.unreachable(&sentinel.target.addr)))?;
+        let words = ["SENTINEL".to_string(), "FAILOVER".into(), monitored.clone()];
         let sent = Instant::now();
-        redis::cmd("SENTINEL")
-            .arg("FAILOVER")
-            .arg(&monitored)
-            .query_async::<()>(&mut c)
-            .await
-            .map_err(|e| {
-                Error::Failed(crate::msg!(
-                    "solution-failed",
-                    line = "SENTINEL FAILOVER",
-                    reason = e.to_string()
-                ))
-            })?;
+        // Sent as a solution line is: the same errors, the same bound.
+        crate::cluster::command::send(
+            &sentinel.target,
+            &words,
+            crate::cluster::command::Purpose::Solve,
+            Duration::from_secs(5),
+            None,
+            None,
+        )
+        .await
+        .map_err(Error::Failed)?;
         // The lab's replica-priority makes b the one promoted.
         asked.push(until(&inspector, sent, |s| all_name(s, &b)).await?);
         rejoined.push(
