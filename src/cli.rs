@@ -118,6 +118,10 @@ pub struct ConsistencyArgs {
     pub keys: u64,
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = values::workers)]
     pub workers: usize,
+    #[arg(long, value_name = "N|max", value_parser = values::rate)]
+    pub rate: Option<values::Rate>,
+    #[arg(long, value_name = "FILE")]
+    pub dump: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
 }

@@ -6,7 +6,7 @@
 //! The engine decides; `state` draws; `app_state` keeps the progress. Nothing in the loop
 //! waits on the network.
 
-mod log;
+pub mod log;
 pub mod notice;
 mod prompt;
 pub mod state;

@@ -27,7 +27,8 @@ verify-epoch-unknown = the config epoch of { $node } cannot be read: it does not
 verify-roles-not-paired = { $a } and { $b } were not master and replica of each other when the step began
 verify-roles-swapped = expected { $replica } to take over from its master { $master }; { $actual }
 verify-consistency-not-running = no consistency test is running for this step
-verify-consistency-lost = the consistency test lost { $lost } acknowledged writes (at most { $allowed } allowed)
+verify-consistency-lost = the consistency test lost { $lost } acknowledged writes that no uncoordinated failover explains (at most { $allowed } allowed)
+verify-consistency-unverified = the consistency test has yet to read { $count } keys of the moved slots on their new master: until then it cannot say what the change lost
 verify-consistency-no-failover = the consistency test made { $writes } writes but no slot it wrote to changed master while it ran (no failover, no resharding)
 
 diagnose-wrong-replica = { $promoted } took over from { $master }, but this step wants { $expected } promoted. Undo it by failing back once every node knows of the change (a few seconds: until then { $promoted } ignores its new replica and the failover times out; `{ -lab } cluster check` says when all nodes agree): { $undo }

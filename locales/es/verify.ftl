@@ -27,7 +27,8 @@ verify-epoch-unknown = no se puede leer la config epoch de { $node }: no respond
 verify-roles-not-paired = { $a } y { $b } no eran maestro y réplica el uno del otro al empezar el paso
 verify-roles-swapped = se esperaba que { $replica } sustituyera a su maestro { $master }; { $actual }
 verify-consistency-not-running = no hay ninguna prueba de consistencia en marcha en este paso
-verify-consistency-lost = la prueba de consistencia ha perdido { $lost } escrituras confirmadas (se permiten { $allowed } como mucho)
+verify-consistency-lost = la prueba de consistencia perdió { $lost } escrituras confirmadas que ningún failover no coordinado explica (se permiten { $allowed } como máximo)
+verify-consistency-unverified = a la prueba de consistencia le quedan { $count } claves de los slots movidos por leer en su nuevo maestro: hasta entonces no puede decir qué perdió el cambio
 verify-consistency-no-failover = la prueba de consistencia ha hecho { $writes } escrituras pero ningún slot en el que escribía ha cambiado de maestro mientras se ejecutaba (ni failover ni resharding)
 
 diagnose-wrong-replica = { $promoted } ha sustituido a { $master }, pero este paso quiere promocionar { $expected }. Deshazlo volviendo atrás cuando todos los nodos conozcan el cambio (unos segundos: hasta entonces { $promoted } ignora a su nueva réplica y el failover caduca; `{ -lab } cluster check` dice cuándo coinciden todos): { $undo }

@@ -81,7 +81,30 @@ pub fn nodes(s: &str) -> Result<NodeList, String> {
 
 /// Counter keys of the consistency test: each is kept in memory with its last value.
 pub fn keys(s: &str) -> Result<u64, String> {
-    count(s, 1, 1_000_000)
+    count(s, 1, 2_000_000)
+}
+
+/// `--rate`: a ceiling on reads + writes per second, or `max` for none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rate {
+    AtMost(u64),
+    Max,
+}
+
+impl Rate {
+    pub fn ceiling(self) -> Option<u64> {
+        match self {
+            Rate::AtMost(n) => Some(n),
+            Rate::Max => None,
+        }
+    }
+}
+
+pub fn rate(s: &str) -> Result<Rate, String> {
+    if s.trim().eq_ignore_ascii_case("max") {
+        return Ok(Rate::Max);
+    }
+    count(s, 100, 100_000_000).map(Rate::AtMost)
 }
 
 pub fn workers(s: &str) -> Result<usize, String> {
@@ -96,6 +119,19 @@ pub fn runs(s: &str) -> Result<usize, String> {
 /// Lines of a log to show.
 pub fn lines(s: &str) -> Result<usize, String> {
     count(s, 1, 100_000).map(|n| n as usize)
+}
+
+#[cfg(test)]
+mod rate_tests {
+    use super::*;
+
+    #[test]
+    fn a_rate_is_a_number_or_max() {
+        assert_eq!(rate("50000"), Ok(Rate::AtMost(50_000)));
+        assert_eq!(rate(" MAX "), Ok(Rate::Max));
+        assert_eq!(rate("max").unwrap().ceiling(), None);
+        assert!(rate("10").is_err() && rate("fast").is_err() && rate("").is_err());
+    }
 }
 
 #[cfg(test)]

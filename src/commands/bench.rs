@@ -439,29 +439,168 @@ async fn failover_figures(
     Ok(vec![runner, reported, tight])
 }
 
-/// The consistency test's throughput (reads + writes) against the lab's cluster, 10 s a run.
+/// The consistency test: its throughput paced (the default) and unpaced; a CLUSTER FAILOVER
+/// as the nodes time it (the old master's log: writes paused to reconfigured) without the
+/// checker, with it paced and with it unpaced; the write window the checker measured over the
+/// nodes' own timing; and the final sweep of 16,384 and 2,000,000 keys.
 async fn consistency_figures(
     config: &Config,
     state: &StateDir,
     base_ip: std::net::Ipv4Addr,
     runs: usize,
 ) -> Result<Vec<Figure>> {
-    let (_, cluster) = bench_cluster(config, state, base_ip).await?;
-    let mut ops = Figure::new(t!("bench-consistency"), Some("≥ 120000 ops/s"));
-    ops.unit = Unit::OpsPerSec;
+    use crate::consistency::{DEFAULT_RATE, Options, measure};
+    let (lab, cluster) = bench_cluster(config, state, base_ip).await?;
+    let paced = Options {
+        seeds: cluster.targets(),
+        ..Options::default()
+    };
+    let unpaced = Options {
+        max_ops_per_sec: None,
+        ..paced.clone()
+    };
+    let ops_figure = |name: String| {
+        let mut f = Figure::new(name, None);
+        f.unit = Unit::OpsPerSec;
+        f
+    };
+    let mut ops_paced = ops_figure(t!("bench-consistency-paced"));
+    let mut ops_max = ops_figure(t!("bench-consistency-max"));
+    let mut sweep_small = Figure::new(t!("bench-consistency-sweep", keys = 16_384), None);
     for _ in 0..runs {
-        let opts = crate::consistency::Options {
-            seeds: cluster.targets(),
-            ..crate::consistency::Options::default()
-        };
-        let report = crate::consistency::measure(opts, Duration::from_secs(10)).await?;
-        if !report.passed() {
-            return Err(Error::Failed(crate::msg!(
-                "cons-failed",
-                lost = report.lost
-            )));
+        for (opts, fig) in [(&paced, &mut ops_paced), (&unpaced, &mut ops_max)] {
+            let report = checked(measure(opts.clone(), Duration::from_secs(5)).await?)?;
+            fig.samples.push(report.ops_per_sec);
+            if opts.max_ops_per_sec == Some(DEFAULT_RATE) {
+                sweep_small.push(Duration::from_millis(report.sweep_ms));
+            }
         }
-        ops.samples.push(report.ops_per_sec);
     }
-    Ok(vec![ops])
+
+    let mut conns = vec![];
+    for m in &cluster.members {
+        conns.push(
+            crate::cluster::conn::connect(&m.target)
+                .await
+                .map_err(|e| Error::Environment(e.unreachable(&m.target.addr)))?,
+        );
+    }
+    crate::cluster::form::set_node_timeout(&cluster.members, &conns, 1000).await?;
+    let b = crate::model::node::NodeRef::new("b", 6379);
+    let old_master = cluster
+        .members
+        .iter()
+        .find(|m| m.name == b)
+        .ok_or_else(|| Error::Failed(crate::msg!("bench-bad-snapshot")))?;
+    let old_master_log = state.node_dir(&old_master.target.addr).join("redis.log");
+    let manifest = lab.runnable()?.clone();
+    let session = Session::new(lab, cluster)?;
+    let step = |id: &str| {
+        manifest
+            .step(id)
+            .cloned()
+            .ok_or_else(|| Error::Failed(crate::msg!("bench-bad-snapshot")))
+    };
+    let (failover, failback) = (step("failover")?, step("failback")?);
+    let (new_roles, initial) = (step("new-roles")?, step("initial-roles")?);
+    // The same replica fails over once a cycle: wait out its retry delay (4 × 1 s, and some).
+    let vote_delay = Duration::from_millis(4500);
+    let mut nodes_alone = Figure::new(t!("bench-consistency-fo-alone"), None);
+    let mut nodes_paced = Figure::new(t!("bench-consistency-fo-paced"), None);
+    let mut nodes_max = Figure::new(t!("bench-consistency-fo-max"), None);
+    let mut window = Figure::new(t!("bench-consistency-window"), None);
+    let mut over = Figure::new(t!("bench-consistency-window-over"), None);
+    let mut last: Option<Instant> = None;
+    for i in 0..runs * 3 {
+        if let Some(t) = last {
+            tokio::time::sleep(vote_delay.saturating_sub(t.elapsed())).await;
+        }
+        last = Some(Instant::now());
+        let opts = match i % 3 {
+            0 => None,
+            1 => Some(&paced),
+            _ => Some(&unpaced),
+        };
+        let run = match opts {
+            Some(o) => Some(crate::consistency::start(o.clone()).await?),
+            None => None,
+        };
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let before = std::fs::read_to_string(&old_master_log)
+            .map(|t| crate::watch::log::manual_failovers(&t).len())
+            .unwrap_or(0);
+        time_to_pass(
+            &session,
+            &failover,
+            &crate::model::node::NodeRef::new("c", 6380),
+            crate::live::POLL,
+        )
+        .await?;
+        settle(&session, &new_roles).await;
+        let report = match run {
+            Some(r) => Some(checked(r.stop().await)?),
+            None => None,
+        };
+        let text = std::fs::read_to_string(&old_master_log).unwrap_or_default();
+        let timed = crate::watch::log::manual_failovers(&text);
+        let Some(&(began, ended)) = timed.get(before..).and_then(|t| t.last()) else {
+            return Err(Error::Failed(crate::msg!("bench-failover-stuck")));
+        };
+        let nodes = Duration::from_millis(ended - began);
+        match i % 3 {
+            0 => nodes_alone.push(nodes),
+            1 => nodes_paced.push(nodes),
+            _ => nodes_max.push(nodes),
+        }
+        // The shard the failover moved is the one whose window is the longest.
+        if let Some(w) = report
+            .as_ref()
+            .filter(|_| i % 3 == 1)
+            .and_then(|r| r.windows.iter().max_by(|a, b| a.ms.total_cmp(&b.ms)))
+        {
+            window.samples.push(w.ms / 1000.0);
+            over.samples.push(w.ms / 1000.0 - nodes.as_secs_f64());
+        }
+        time_to_pass(
+            &session,
+            &failback,
+            &crate::model::node::NodeRef::new("b", 6379),
+            crate::live::POLL,
+        )
+        .await?;
+        settle(&session, &initial).await;
+    }
+
+    let mut sweep_big = Figure::new(t!("bench-consistency-sweep", keys = 2_000_000), None);
+    for _ in 0..runs {
+        let opts = Options {
+            keys: 2_000_000,
+            ..unpaced.clone()
+        };
+        let report = checked(measure(opts, Duration::from_secs(2)).await?)?;
+        sweep_big.push(Duration::from_millis(report.sweep_ms));
+    }
+    Ok(vec![
+        ops_paced,
+        ops_max,
+        nodes_alone,
+        nodes_paced,
+        nodes_max,
+        window,
+        over,
+        sweep_small,
+        sweep_big,
+    ])
+}
+
+/// A run that lost writes makes every figure of it meaningless.
+fn checked(report: crate::consistency::Report) -> Result<crate::consistency::Report> {
+    if report.passed() {
+        Ok(report)
+    } else {
+        Err(Error::Failed(crate::msg!(
+            "cons-failed",
+            lost = report.unexplained()
+        )))
+    }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use redis::Value;
 
-use super::OwnerChange;
+use super::{ChangeKind, OwnerChange};
 use crate::model::addr::NodeAddr;
 use crate::model::slots::{SLOTS, SlotRange, SlotSet};
 use crate::model::state::NodeLine;
@@ -23,6 +23,11 @@ pub(crate) struct Route {
     pub owner: Vec<u16>,
     /// Every node the run has heard of (masters and replicas); indices never change.
     pub nodes: Vec<NodeAddr>,
+    /// Per slot, how many confirmed changes of owner the run has seen: a key read on its owner
+    /// at the current count has been read since the last change.
+    pub changes: Vec<u32>,
+    /// The sum of `changes`: workers recount their unverified keys when it moves.
+    pub version: u64,
 }
 
 impl Default for Route {
@@ -30,6 +35,8 @@ impl Default for Route {
         Route {
             owner: vec![NONE; usize::from(SLOTS)],
             nodes: vec![],
+            changes: vec![0; usize::from(SLOTS)],
+            version: 0,
         }
     }
 }
@@ -162,6 +169,8 @@ pub(crate) struct Topo {
     claims: Vec<(u16, u64)>,
     /// The slots the run's keys hash to.
     written: SlotSet,
+    /// Per slot, the run's shard (the ranges a master held at the start), or [`NONE`].
+    shard_of: Vec<u16>,
     pub events: Vec<OwnerChange>,
 }
 
@@ -178,10 +187,17 @@ impl Topo {
             }
         }
         let claims = route.owner.iter().map(|&o| (o, 0)).collect();
+        let mut shard_of = vec![NONE; usize::from(SLOTS)];
+        for (i, (_, set)) in shards(entries).iter().enumerate() {
+            for s in set.iter() {
+                shard_of[usize::from(s)] = i as u16;
+            }
+        }
         Topo {
             route,
             claims,
             written,
+            shard_of,
             events: vec![],
         }
     }
@@ -199,13 +215,15 @@ impl Topo {
 
     /// Takes in one node's CLUSTER NODES. A master's claim to a slot wins over the recorded one
     /// when its config epoch is higher. Slots that changed owner become events, one per (from,
-    /// to), when the run writes to at least one of them. Returns whether the routing changed and
-    /// how many events were added.
+    /// to, shard), when the run writes to at least one of them: a migration when the old owner
+    /// is still a healthy master holding slots, else a failover whose kind is
+    /// [`ChangeKind::Unknown`] until the new owner is asked. Returns whether the routing
+    /// changed and how many events were added (the last ones of `events`).
     pub(crate) fn apply_view(&mut self, lines: &[NodeLine], at_ms: u64) -> (bool, usize) {
         let known = self.route.nodes.len();
         let mut route_changed = false;
-        // Per (from, to): the slots that moved, and how many of them the run writes to.
-        let mut moves: BTreeMap<(u16, u16), (SlotSet, u64)> = BTreeMap::new();
+        // Per (from, to, shard): the slots that moved, and how many of them the run writes to.
+        let mut moves: BTreeMap<(u16, u16, u16), (SlotSet, u64)> = BTreeMap::new();
         for line in lines {
             let Some(addr) = line.addr.as_ref().filter(|_| line.is_settled()) else {
                 continue;
@@ -231,7 +249,10 @@ impl Topo {
                         route_changed = true;
                     }
                     if owner != NONE {
-                        let m = moves.entry((owner, i)).or_default();
+                        self.route.changes[s] += 1;
+                        self.route.version += 1;
+                        route_changed = true;
+                        let m = moves.entry((owner, i, self.shard_of[s])).or_default();
                         m.0.insert(slot);
                         m.1 += u64::from(self.written.contains(slot));
                     }
@@ -239,17 +260,31 @@ impl Topo {
             }
         }
         let mut added = 0;
-        for ((from, to), (slots, written)) in moves {
+        for ((from, to, shard), (slots, written)) in moves {
             if written == 0 {
                 continue;
             }
             added += 1;
+            let from = self.route.nodes[usize::from(from)].clone();
+            // A master that still serves slots and is not failing gave these away: a migration.
+            let migration = lines.iter().any(|l| {
+                l.addr.as_ref() == Some(&from)
+                    && l.is_master()
+                    && !l.slots.is_empty()
+                    && !l.is_failing()
+            });
             self.events.push(OwnerChange {
                 slots: slots.to_string(),
                 written_slots: written,
-                from: self.route.nodes[usize::from(from)].clone(),
+                from,
                 to: self.route.nodes[usize::from(to)].clone(),
                 at_ms,
+                kind: if migration {
+                    ChangeKind::Migration
+                } else {
+                    ChangeKind::Unknown
+                },
+                shard,
             });
         }
         (route_changed || self.route.nodes.len() != known, added)

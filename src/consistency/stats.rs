@@ -1,5 +1,5 @@
-//! The pure parts of the checker: what a reply means, how a read value compares with what the
-//! run knows, error kinds, counters and the latency histogram. No I/O here, so all of it is
+//! The pure parts of the checker: what a reply means, error kinds, counters and the
+//! round-trip histogram (what a value means is in `tally`). No I/O here, so all of it is
 //! unit-tested.
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -166,25 +166,6 @@ pub(crate) fn redirect(
     Some((slot, addr))
 }
 
-/// Compares a value the cluster returned for a counter with the lowest value this run knows it
-/// must have (`known`: the last acknowledged INCR). A lower value means acknowledged writes were
-/// lost; a higher one, writes applied whose reply never arrived (not a loss). Returns
-/// `(lost, noack)` and moves `known` to what was seen, so each difference counts once.
-pub(crate) fn observe(known: &mut i64, seen: i64) -> (u64, u64) {
-    let diff = known.abs_diff(seen);
-    let out = if seen < *known { (diff, 0) } else { (0, diff) };
-    *known = seen;
-    out
-}
-
-/// An INCR acknowledged with `new`: the counter held `new - 1` just before it, which is checked
-/// like a read; then `new` is what the run knows.
-pub(crate) fn acknowledge(known: &mut i64, new: i64) -> (u64, u64) {
-    let out = observe(known, new.saturating_sub(1));
-    *known = new;
-    out
-}
-
 /// Counters of one worker, merged into [`SharedCounts`] often.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Counts {
@@ -193,7 +174,9 @@ pub(crate) struct Counts {
     pub writes: u64,
     pub write_errors: u64,
     pub lost: u64,
+    pub gone: u64,
     pub noack: u64,
+    pub maybe: u64,
     pub errors: [u64; KIND_NAMES.len()],
 }
 
@@ -219,7 +202,9 @@ pub(crate) struct SharedCounts {
     writes: AtomicU64,
     write_errors: AtomicU64,
     lost: AtomicU64,
+    gone: AtomicU64,
     noack: AtomicU64,
+    maybe: AtomicU64,
     errors: [AtomicU64; KIND_NAMES.len()],
 }
 
@@ -231,7 +216,9 @@ impl SharedCounts {
             (&self.writes, c.writes),
             (&self.write_errors, c.write_errors),
             (&self.lost, c.lost),
+            (&self.gone, c.gone),
             (&self.noack, c.noack),
+            (&self.maybe, c.maybe),
         ] {
             if v != 0 {
                 a.fetch_add(v, Relaxed);
@@ -251,7 +238,9 @@ impl SharedCounts {
             writes: self.writes.load(Relaxed),
             write_errors: self.write_errors.load(Relaxed),
             lost: self.lost.load(Relaxed),
+            gone: self.gone.load(Relaxed),
             noack: self.noack.load(Relaxed),
+            maybe: self.maybe.load(Relaxed),
             errors: std::array::from_fn(|i| self.errors[i].load(Relaxed)),
         }
     }
@@ -467,45 +456,6 @@ mod tests {
             ErrKind::of_conn_error(&ConnError::Refused),
             ErrKind::Connection
         );
-    }
-
-    #[test]
-    fn lost_and_unacknowledged_writes() {
-        // The normal round: GET sees what was acknowledged, INCR acknowledges one more.
-        let mut known = 0;
-        assert_eq!(observe(&mut known, 0), (0, 0));
-        assert_eq!(acknowledge(&mut known, 1), (0, 0));
-        assert_eq!(known, 1);
-        assert_eq!(observe(&mut known, 1), (0, 0));
-        assert_eq!(acknowledge(&mut known, 2), (0, 0));
-
-        // Two acknowledged writes vanish (a failover to a replica that had not received them).
-        known = 10;
-        assert_eq!(observe(&mut known, 8), (2, 0));
-        // Counted once: the next INCR goes on from what is there.
-        assert_eq!(acknowledge(&mut known, 9), (0, 0));
-        assert_eq!(observe(&mut known, 9), (0, 0));
-
-        // An INCR whose reply was lost (a timeout) but that was applied: not a loss.
-        known = 5;
-        assert_eq!(observe(&mut known, 6), (0, 1));
-        assert_eq!(acknowledge(&mut known, 7), (0, 0));
-
-        // The key deleted between GET and INCR: the INCR reply shows the loss.
-        known = 5;
-        assert_eq!(observe(&mut known, 5), (0, 0));
-        assert_eq!(acknowledge(&mut known, 1), (5, 0));
-        assert_eq!(known, 1);
-
-        // The GET failed (MOVED), the INCR went through: still checked.
-        known = 3;
-        assert_eq!(acknowledge(&mut known, 4), (0, 0));
-        assert_eq!(acknowledge(&mut known, 7), (0, 2));
-
-        // Extremes do not overflow.
-        known = i64::MAX;
-        assert_eq!(observe(&mut known, i64::MIN), (u64::MAX, 0));
-        assert_eq!(acknowledge(&mut known, i64::MIN), (0, 0));
     }
 
     #[test]

@@ -3,18 +3,19 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures::future::join_all;
+use futures::FutureExt;
+use futures::stream::{FuturesUnordered, StreamExt};
 use redis::aio::MultiplexedConnection;
 use redis::{Pipeline, Value, pipe};
 use tokio::sync::watch;
 
 use super::Shared;
 use super::route::{NONE, Route};
-use super::stats::{
-    Counts, ErrKind, Histogram, Reply, acknowledge, get_reply, incr_reply, observe, redirect,
-};
+use super::stats::{Counts, ErrKind, Histogram, Reply, get_reply, incr_reply, redirect};
+use super::tally::{Outcome, Tally};
 use crate::cluster::conn::{Target, connect_with};
 use crate::model::addr::NodeAddr;
+use crate::model::consistency::LossMark;
 
 pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_millis(1000);
 /// Long enough for a master that pauses writes during a manual failover.
@@ -24,6 +25,8 @@ const BUSY_BACKOFF: Duration = Duration::from_millis(50);
 /// After a connection failure, the first and the longest wait before connecting again.
 const RECONNECT_MIN: Duration = Duration::from_millis(50);
 const RECONNECT_MAX: Duration = Duration::from_secs(1);
+/// How long a round waits for a master before the next goes out to the others.
+const STUCK: Duration = Duration::from_millis(25);
 /// When nothing could be sent (every node needed is backing off), wait this long.
 const IDLE: Duration = Duration::from_millis(10);
 
@@ -34,10 +37,15 @@ pub(crate) struct Key {
     pub name: String,
     pub slot: u16,
     pub shard: u16,
-    /// The lowest value the counter must hold: the last acknowledged INCR.
-    known: i64,
+    pub tally: Tally,
+    /// The slot's count of owner changes ([`Route::changes`]) when the key was last read on
+    /// its owner: below the current count, what the change did to it is not known yet.
+    pub verified: u32,
     /// The last round the key was put into, so no round holds it twice.
     round: u64,
+    /// In a pipeline not answered yet: it is not sent again until it is, so its replies come
+    /// in the order its commands were sent.
+    flying: bool,
 }
 
 impl Key {
@@ -46,8 +54,10 @@ impl Key {
             name,
             slot,
             shard,
-            known: 0,
+            tally: Tally::default(),
+            verified: 0,
             round: 0,
+            flying: false,
         }
     }
 }
@@ -57,10 +67,15 @@ struct Node {
     conn: Option<MultiplexedConnection>,
     retry_at: Option<Instant>,
     backoff: Duration,
+    /// A pipeline to it is not answered yet: a master paused by a failover holds up its own
+    /// shard, not the worker's other shards.
+    busy: bool,
 }
 
 pub(crate) struct WorkerEnd {
     pub hist: Histogram,
+    /// The keys, with what the run knows of each, for the final sweep.
+    pub keys: Vec<Key>,
 }
 
 struct Request {
@@ -69,13 +84,19 @@ struct Request {
     target: Target,
     pipe: Pipeline,
     count: usize,
+    keys: Vec<u32>,
+    route: Arc<Route>,
 }
 
 struct Sent {
     node: usize,
+    keys: Vec<u32>,
+    route: Arc<Route>,
     conn: Option<MultiplexedConnection>,
     result: Result<Vec<Value>, ErrKind>,
     rtt: Duration,
+    /// The commands were written: a failure after that leaves their outcome unknown.
+    sent: bool,
 }
 
 async fn send(r: Request) -> Sent {
@@ -86,9 +107,12 @@ async fn send(r: Request) -> Sent {
             Err(e) => {
                 return Sent {
                     node: r.node,
+                    keys: r.keys,
+                    route: r.route,
                     conn: None,
                     result: Err(ErrKind::of_conn_error(&e)),
                     rtt: Duration::ZERO,
+                    sent: false,
                 };
             }
         },
@@ -100,9 +124,12 @@ async fn send(r: Request) -> Sent {
         .map_err(|e| ErrKind::of_redis_error(&e));
     Sent {
         node: r.node,
+        keys: r.keys,
+        route: r.route,
         conn: result.is_ok().then_some(conn),
         result,
         rtt: started.elapsed(),
+        sent: true,
     }
 }
 
@@ -117,6 +144,13 @@ struct Effects {
 
 pub(crate) struct Worker {
     shared: Arc<Shared>,
+    /// This worker's number, its slot in [`Shared::unverified`].
+    index: usize,
+    /// Its keys not read on their owner since their slot's last change of owner.
+    unverified: u64,
+    /// The [`Route::version`] `unverified` was counted at.
+    counted_at: u64,
+    losses: Vec<LossMark>,
     keys: Vec<Key>,
     next: usize,
     batch: usize,
@@ -124,7 +158,6 @@ pub(crate) struct Worker {
     pending: Vec<u32>,
     members: Vec<u32>,
     nodes: Vec<Node>,
-    groups: Vec<Vec<u32>>,
     counts: Counts,
     hist: Histogram,
     round: u64,
@@ -141,15 +174,17 @@ pub(crate) struct Pace {
 }
 
 impl Pace {
-    pub(crate) fn new(per_sec: f64) -> Pace {
+    /// `turn`: how long after the others this worker starts, so paced workers take turns.
+    pub(crate) fn new(per_sec: f64, turn: Duration) -> Pace {
         Pace {
-            start: Instant::now(),
+            start: Instant::now() + turn,
             per_sec: per_sec.max(1.0),
         }
     }
 
     fn wait(&mut self, ops: u64) -> Option<Duration> {
         let due = Duration::from_secs_f64(ops as f64 / self.per_sec);
+        // Before `start`, `elapsed` is zero: the worker waits its turn.
         due.checked_sub(self.start.elapsed())
             .filter(|d| *d >= Duration::from_millis(1))
     }
@@ -158,6 +193,7 @@ impl Pace {
 impl Worker {
     pub(crate) fn new(
         shared: Arc<Shared>,
+        index: usize,
         keys: Vec<Key>,
         batch: usize,
         shards: usize,
@@ -165,13 +201,16 @@ impl Worker {
     ) -> Worker {
         Worker {
             shared,
+            index,
+            unverified: 0,
+            counted_at: 0,
+            losses: vec![],
             keys,
             next: 0,
             batch: batch.max(1),
             pending: vec![],
             members: vec![],
             nodes: vec![],
-            groups: vec![],
             counts: Counts::default(),
             hist: Histogram::default(),
             round: 0,
@@ -181,34 +220,81 @@ impl Worker {
         }
     }
 
+    /// Sends rounds until told to stop. A round goes out once the last one is answered (and
+    /// the pace allows), or once it has waited [`STUCK`] for a master that does not answer
+    /// (paused by a failover, say): then to the other masters only, so one shard's pause is
+    /// not the others'. Replies are taken in as they come, also while the pace holds the next
+    /// round back, so a round trip is never stretched by a wait.
     pub(crate) async fn run(mut self, mut stop: watch::Receiver<bool>) -> WorkerEnd {
-        while !*stop.borrow() && !self.keys.is_empty() {
-            let route = self.shared.route();
-            let requests = self.prepare(&route);
-            if requests.is_empty() {
-                tokio::select! {
-                    _ = stop.changed() => break,
-                    _ = tokio::time::sleep(IDLE) => {}
+        let mut flying = FuturesUnordered::new();
+        let mut round_sent = Instant::now();
+        let mut send_at = Instant::now();
+        loop {
+            let stopping = *stop.borrow() || self.keys.is_empty();
+            let now = Instant::now();
+            if !stopping
+                && now >= send_at
+                && (flying.is_empty() || now.duration_since(round_sent) >= STUCK)
+            {
+                let route = self.shared.route();
+                let requests = self.prepare(&route);
+                if requests.is_empty() && flying.is_empty() {
+                    // Every master needed is backing off or unknown.
+                    send_at = now + IDLE;
                 }
+                for r in requests {
+                    self.sent_ops += r.count as u64;
+                    self.nodes[r.node].busy = true;
+                    for &k in &r.keys {
+                        self.keys[k as usize].flying = true;
+                    }
+                    flying.push(send(r));
+                }
+                round_sent = now;
+                if let Some(wait) = self.pace.as_mut().and_then(|p| p.wait(self.sent_ops)) {
+                    send_at = send_at.max(now + wait);
+                }
+            }
+            if flying.is_empty() {
+                if stopping {
+                    break;
+                }
+                tokio::select! {
+                    _ = stop.changed() => {}
+                    _ = tokio::time::sleep_until(send_at.max(now).into()) => {}
+                }
+                continue;
+            }
+            // In-flight pipelines are waited for even when asked to stop, so no INCR of this
+            // run lands after its keys are deleted.
+            let first = if stopping {
+                flying.next().await
             } else {
-                // In-flight pipelines are waited for even when asked to stop, so no INCR of
-                // this run lands after its keys are deleted.
-                self.sent_ops += requests.iter().map(|r| r.count as u64).sum::<u64>();
-                let results = join_all(requests.into_iter().map(send)).await;
-                self.process(&route, results).await;
-            }
-            // Merged after every round (a few hundred times a second): `live` stays current and
-            // the shared counters see one add per field per round.
-            self.flush();
-            if let Some(wait) = self.pace.as_mut().and_then(|p| p.wait(self.sent_ops)) {
+                let wake = send_at.max(round_sent + STUCK);
                 tokio::select! {
-                    _ = stop.changed() => break,
-                    _ = tokio::time::sleep(wait) => {}
+                    r = flying.next() => r,
+                    _ = tokio::time::sleep_until(wake.into()) => continue,
+                    _ = stop.changed() => continue,
                 }
+            };
+            let Some(first) = first else {
+                continue;
+            };
+            let mut done = vec![first];
+            while let Some(Some(more)) = flying.next().now_or_never() {
+                done.push(more);
             }
+            self.process(done).await;
+            // Merged after every reply (a few hundred times a second): `live` stays current
+            // and the shared counters see one add per field each time.
+            self.recount(&self.shared.route());
+            self.flush();
         }
         self.flush();
-        WorkerEnd { hist: self.hist }
+        WorkerEnd {
+            hist: self.hist,
+            keys: self.keys,
+        }
     }
 
     fn flush(&mut self) {
@@ -216,11 +302,31 @@ impl Worker {
             self.shared.counts.add(&self.counts);
             self.counts = Counts::default();
         }
+        if !self.losses.is_empty() {
+            self.shared.record_losses(&mut self.losses);
+        }
+    }
+
+    /// After slots changed owner, counts the keys not read on their new owner since; between
+    /// changes, reads only lower the count.
+    fn recount(&mut self, route: &Route) {
+        if route.version != self.counted_at {
+            self.counted_at = route.version;
+            self.unverified = self
+                .keys
+                .iter()
+                .filter(|k| k.verified < route.changes[usize::from(k.slot)])
+                .count() as u64;
+        }
+        if let Some(u) = self.shared.unverified.get(self.index) {
+            u.store(self.unverified, std::sync::atomic::Ordering::Relaxed);
+        }
     }
 
     fn take(&mut self, k: u32) {
         if let Some(key) = self.keys.get_mut(k as usize)
             && key.round != self.round
+            && !key.flying
         {
             key.round = self.round;
             self.members.push(k);
@@ -228,7 +334,7 @@ impl Worker {
     }
 
     /// The next batch, grouped by the master of each key's slot: one pipeline per master.
-    fn prepare(&mut self, route: &Route) -> Vec<Request> {
+    fn prepare(&mut self, route: &Arc<Route>) -> Vec<Request> {
         self.round += 1;
         self.members.clear();
         for k in std::mem::take(&mut self.pending) {
@@ -242,19 +348,14 @@ impl Worker {
         if self.nodes.len() < route.nodes.len() {
             self.nodes.resize_with(route.nodes.len(), Node::default);
         }
-        if self.groups.len() < route.nodes.len() {
-            self.groups.resize_with(route.nodes.len(), Vec::new);
-        }
-        for g in &mut self.groups {
-            g.clear();
-        }
+        let mut groups: Vec<Vec<u32>> = vec![vec![]; route.nodes.len()];
         let mut unrouted = false;
         for &k in &self.members {
             let o = route.owner[usize::from(self.keys[k as usize].slot)];
             if o == NONE {
                 unrouted = true;
             } else {
-                self.groups[usize::from(o)].push(k);
+                groups[usize::from(o)].push(k);
             }
         }
         if unrouted {
@@ -262,13 +363,14 @@ impl Worker {
         }
         let now = Instant::now();
         let mut out = vec![];
-        for (n, g) in self.groups.iter().enumerate() {
+        for (n, g) in groups.into_iter().enumerate() {
             let node = &self.nodes[n];
-            if g.is_empty() || node.retry_at.is_some_and(|t| now < t) {
+            // Keys of a master that is busy or backing off wait for the next pass.
+            if g.is_empty() || node.busy || node.retry_at.is_some_and(|t| now < t) {
                 continue;
             }
             let mut p = pipe();
-            for &k in g {
+            for &k in &g {
                 let name = &self.keys[k as usize].name;
                 p.cmd("GET").arg(name);
                 p.cmd("INCR").arg(name);
@@ -279,22 +381,31 @@ impl Worker {
                 target: Target::new(route.nodes[n].clone(), self.shared.auth.clone()),
                 pipe: p,
                 count: g.len() * 2,
+                keys: g,
+                route: Arc::clone(route),
             });
         }
         out
     }
 
-    async fn process(&mut self, route: &Route, results: Vec<Sent>) {
+    async fn process(&mut self, results: Vec<Sent>) {
         let now_us = self.shared.now_us();
         let mut fx = Effects::default();
         for sent in results {
             let n = sent.node;
-            let group = std::mem::take(&mut self.groups[n]);
+            let (group, route) = (sent.keys, sent.route);
+            self.nodes[n].busy = false;
+            for &k in &group {
+                self.keys[k as usize].flying = false;
+            }
             let ops = group.len() as u64;
             match sent.result {
                 Err(kind) => {
                     self.counts.error(kind, true, ops);
                     self.counts.error(kind, false, ops);
+                    if sent.sent {
+                        self.counts.maybe += ops;
+                    }
                     let node = &mut self.nodes[n];
                     node.conn = None;
                     node.backoff = (node.backoff * 2).clamp(RECONNECT_MIN, RECONNECT_MAX);
@@ -306,13 +417,16 @@ impl Worker {
                     node.conn = sent.conn;
                     node.backoff = Duration::ZERO;
                     node.retry_at = None;
-                    self.hist.record(sent.rtt.as_micros() as u64, ops * 2);
+                    self.hist.record(sent.rtt.as_micros() as u64, 1);
                     self.acked.iter_mut().for_each(|a| *a = false);
                     fx.busy = false;
                     let at = &route.nodes[n];
                     for (j, &k) in group.iter().enumerate() {
-                        self.on_reply(k, true, get_reply(values.get(2 * j)), at, &mut fx);
-                        self.on_reply(k, false, incr_reply(values.get(2 * j + 1)), at, &mut fx);
+                        let changes = route.changes[usize::from(self.keys[k as usize].slot)];
+                        let get = get_reply(values.get(2 * j));
+                        self.on_reply(k, true, get, at, Some(changes), &mut fx);
+                        let incr = incr_reply(values.get(2 * j + 1));
+                        self.on_reply(k, false, incr, at, None, &mut fx);
                     }
                     if fx.busy {
                         self.nodes[n].retry_at = Some(Instant::now() + BUSY_BACKOFF);
@@ -324,10 +438,10 @@ impl Worker {
                     }
                 }
             }
-            self.groups[n] = group;
         }
+        let route = self.shared.route();
         for (k, read, to) in std::mem::take(&mut fx.asks) {
-            self.ask(k, read, &to, route, &mut fx).await;
+            self.ask(k, read, &to, &route, &mut fx).await;
         }
         if !fx.moved.is_empty() {
             self.shared.apply_moved(&fx.moved);
@@ -336,30 +450,36 @@ impl Worker {
         }
     }
 
-    /// Counts one reply; true when it acknowledged a write.
+    /// Counts one reply; true when it acknowledged a write. `owner_changes`: the read was
+    /// answered by the slot's owner, whose count of changes this is.
     fn on_reply(
         &mut self,
         k: u32,
         read: bool,
         reply: Reply<'_>,
         at: &NodeAddr,
+        owner_changes: Option<u32>,
         fx: &mut Effects,
     ) -> bool {
         match reply {
             Reply::Number(v) => {
                 let key = &mut self.keys[k as usize];
-                let (lost, noack) = if read {
+                let out = if read {
                     self.counts.reads += 1;
-                    observe(&mut key.known, v)
+                    if let Some(c) = owner_changes.filter(|c| key.verified < *c) {
+                        key.verified = c;
+                        self.unverified = self.unverified.saturating_sub(1);
+                    }
+                    key.tally.read(v)
                 } else {
                     self.counts.writes += 1;
                     if let Some(a) = self.acked.get_mut(usize::from(key.shard)) {
                         *a = true;
                     }
-                    acknowledge(&mut key.known, v)
+                    key.tally.acknowledged(v)
                 };
-                self.counts.lost += lost;
-                self.counts.noack += noack;
+                let shard = key.shard;
+                self.count(shard, out);
                 !read
             }
             Reply::Error(kind, details) => {
@@ -434,7 +554,7 @@ impl Worker {
                     incr_reply(values.get(1))
                 };
                 let mut inner = Effects::default();
-                if self.on_reply(k, read, reply, to, &mut inner) {
+                if self.on_reply(k, read, reply, to, None, &mut inner) {
                     let shard = usize::from(self.keys[k as usize].shard);
                     self.shared.ack(shard, self.shared.now_us());
                 }
@@ -444,6 +564,23 @@ impl Worker {
             Err(e) => {
                 self.counts.error(ErrKind::of_redis_error(&e), read, 1);
                 self.nodes[n].conn = None;
+            }
+        }
+    }
+
+    fn count(&mut self, shard: u16, out: Outcome) {
+        self.counts.lost += out.lost;
+        self.counts.gone += out.gone;
+        self.counts.noack += out.noack;
+        if out.lost > 0 {
+            let at_ms = self.shared.now_us() / 1000;
+            match self.losses.last_mut() {
+                Some(l) if l.shard == shard && l.at_ms == at_ms => l.count += out.lost,
+                _ => self.losses.push(LossMark {
+                    shard,
+                    at_ms,
+                    count: out.lost,
+                }),
             }
         }
     }

@@ -78,7 +78,6 @@ pub async fn drive(
                 Effect::StartBackground => {
                     let opts = consistency::Options {
                         seeds: session.cluster.targets(),
-                        max_ops_per_sec: Some(consistency::BACKGROUND_RATE),
                         ..consistency::Options::default()
                     };
                     Some(Event::Background(match consistency::start(opts).await {

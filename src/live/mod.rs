@@ -253,7 +253,6 @@ impl Live {
         self.tasks.push(tokio::spawn(async move {
             let opts = consistency::Options {
                 seeds: session.cluster.targets(),
-                max_ops_per_sec: Some(consistency::BACKGROUND_RATE),
                 ..consistency::Options::default()
             };
             match consistency::start(opts).await {
@@ -276,8 +275,9 @@ impl Live {
                             live: r.live(),
                             summary: summary.clone(),
                         }));
-                        drop(guard);
                         n += 1;
+                        // Published under the lock: once `stop_test` has taken the run, no
+                        // running figure can land after its final one.
                         if n.is_multiple_of(PUBLISH_EVERY) {
                             store.publish(
                                 &state,
@@ -290,6 +290,7 @@ impl Live {
                                 },
                             );
                         }
+                        drop(guard);
                     }
                 }
             }

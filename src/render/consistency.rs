@@ -4,23 +4,34 @@
 use console::style;
 
 use crate::model::addr::NodeAddr;
-use crate::model::consistency::{Live, OwnerChange, Report};
+use crate::model::consistency::{ChangeKind, Live, OwnerChange, Report, Verdict};
 use crate::model::slots::SlotSet;
 use crate::t;
 
-/// `12345 R (0 err) | 12340 W (2 err) | 0 lost | 1 noack | 131k ops/s`
+/// `12345 R (0 err) | 12340 W (2 err) | 0 lost | 1 noack | 131k ops/s`, and keys still to
+/// read on a new owner when some are.
 pub fn live_line(l: &Live) -> String {
     let err = |n: u64| {
         let s = t!("cons-err", count = n);
         if n > 0 { style(s).red().to_string() } else { s }
     };
-    let lost = t!("cons-lost", count = l.lost);
-    let lost = if l.lost > 0 {
+    let lost = if l.explained > 0 {
+        t!(
+            "cons-lost-explained",
+            count = l.lost,
+            explained = l.explained
+        )
+    } else {
+        t!("cons-lost", count = l.lost)
+    };
+    let lost = if l.lost > l.explained {
         style(lost).red().bold().to_string()
+    } else if l.lost > 0 {
+        style(lost).yellow().to_string()
     } else {
         style(lost).green().to_string()
     };
-    format!(
+    let mut line = format!(
         "{} R ({}) | {} W ({}) | {lost} | {} | {}",
         l.reads,
         err(l.read_errors),
@@ -28,7 +39,27 @@ pub fn live_line(l: &Live) -> String {
         err(l.write_errors),
         t!("cons-noack", count = l.noack),
         style(t!("cons-ops", ops = format!("{:.0}", l.ops_per_sec))).dim()
-    )
+    );
+    if l.unverified > 0 {
+        line.push_str(&format!(
+            " | {}",
+            style(t!("cons-unverified", count = l.unverified)).yellow()
+        ));
+    }
+    line
+}
+
+fn kind_word(k: ChangeKind) -> String {
+    match k {
+        ChangeKind::Coordinated => t!("cons-kind-coordinated"),
+        ChangeKind::Uncoordinated => t!("cons-kind-uncoordinated"),
+        ChangeKind::Migration => t!("cons-kind-migration"),
+        ChangeKind::Unknown => t!("cons-kind-unknown"),
+    }
+}
+
+fn ms(us: u64) -> String {
+    format!("{:.2}", us as f64 / 1000.0)
 }
 
 /// The summary lines of a finished run.
@@ -54,9 +85,38 @@ pub fn summary(r: &Report) -> Vec<String> {
         ),
         format!(
             "  {}",
-            t!("cons-summary-lost", lost = r.lost, noack = r.noack)
+            match r.rate {
+                Some(n) => t!("cons-summary-rate", rate = n),
+                None => t!("cons-summary-rate-max"),
+            }
         ),
+        format!("  {}", t!("cons-summary-lost", lost = r.lost)),
     ];
+    if r.explained > 0 {
+        out.push(format!(
+            "  {}",
+            t!("cons-summary-explained", explained = r.explained)
+        ));
+    }
+    out.push(format!(
+        "  {}",
+        t!(
+            "cons-summary-unacked",
+            noack = r.noack,
+            maybe = r.maybe,
+            gone = r.gone
+        )
+    ));
+    out.push(format!(
+        "  {}",
+        t!("cons-summary-sweep", swept = r.swept, ms = r.sweep_ms)
+    ));
+    if r.unverified > 0 {
+        out.push(format!(
+            "  {}",
+            t!("cons-summary-unverified", count = r.unverified)
+        ));
+    }
     // MOVED and ASK are how a cluster tells clients that a slot changed owner: expected
     // during a failover or a resharding, so they are not listed as errors.
     let kinds = |redirect: bool| {
@@ -98,19 +158,31 @@ pub fn summary(r: &Report) -> Vec<String> {
                 slots = c.slots.to_string(),
                 from = c.from.to_string(),
                 to = c.to.to_string(),
-                at = at
+                at = at,
+                kind = kind_word(c.kind)
             )
         ));
     }
 
+    if let Some(w) = r.windows.iter().max_by(|a, b| a.ms.total_cmp(&b.ms)) {
+        out.push(format!(
+            "  {}",
+            t!(
+                "cons-summary-window",
+                ms = format!("{:.1}", w.ms),
+                master = w.master.to_string(),
+                at = format!("{:.1}", w.at_ms as f64 / 1000.0),
+                resolution = format!("{:.2}", w.resolution_ms)
+            )
+        ));
+    }
     out.push(format!(
         "  {}",
         t!(
-            "cons-summary-latency",
-            unavailable = r.longest_unavailable_ms,
-            p50 = format!("{:.2}", r.latency_p50_us as f64 / 1000.0),
-            p99 = format!("{:.2}", r.latency_p99_us as f64 / 1000.0),
-            max = format!("{:.1}", r.latency_max_us as f64 / 1000.0)
+            "cons-summary-round-trip",
+            p50 = ms(r.round_trip_p50_us),
+            p99 = ms(r.round_trip_p99_us),
+            max = ms(r.round_trip_max_us)
         )
     ));
     if r.leftovers_removed > 0 {
@@ -119,14 +191,23 @@ pub fn summary(r: &Report) -> Vec<String> {
             t!("cons-summary-leftovers", count = r.leftovers_removed)
         ));
     }
-    out.push(if r.passed() {
-        format!("{} {}", style("✓").green().bold(), t!("cons-passed"))
-    } else {
-        format!(
+    out.push(match r.verdict() {
+        Verdict::Passed if r.lost > 0 => format!(
+            "{} {}",
+            style("✓").green().bold(),
+            t!("cons-passed-explained", explained = r.explained)
+        ),
+        Verdict::Passed => format!("{} {}", style("✓").green().bold(), t!("cons-passed")),
+        Verdict::Lost(n) => format!(
             "{} {}",
             style("✗").red().bold(),
-            t!("cons-failed", lost = r.lost)
-        )
+            t!("cons-failed", lost = n)
+        ),
+        Verdict::Unverified(n) => format!(
+            "{} {}",
+            style("?").yellow().bold(),
+            t!("cons-unverified-verdict", count = n)
+        ),
     });
     out
 }
@@ -137,17 +218,21 @@ struct OwnerMove {
     slots: SlotSet,
     from: NodeAddr,
     to: NodeAddr,
+    kind: ChangeKind,
     first_ms: u64,
     last_ms: u64,
 }
 
-/// Owner changes joined by (from, to), in the order they first happened: a failover is one
+/// Owner changes joined by (from, to, kind), in the order they first happened: a failover is one
 /// change, but a resharding is one change per batch of slots, which would be a screenful.
 fn owner_moves(changes: &[OwnerChange]) -> Vec<OwnerMove> {
     let mut out: Vec<OwnerMove> = vec![];
     for c in changes {
         let slots: SlotSet = c.slots.parse().unwrap_or_default();
-        match out.iter_mut().find(|m| m.from == c.from && m.to == c.to) {
+        match out
+            .iter_mut()
+            .find(|m| m.from == c.from && m.to == c.to && m.kind == c.kind)
+        {
             Some(m) => {
                 m.slots = m.slots.union(&slots);
                 m.last_ms = c.at_ms;
@@ -156,6 +241,7 @@ fn owner_moves(changes: &[OwnerChange]) -> Vec<OwnerMove> {
                 slots,
                 from: c.from.clone(),
                 to: c.to.clone(),
+                kind: c.kind,
                 first_ms: c.at_ms,
                 last_ms: c.at_ms,
             }),
@@ -175,6 +261,8 @@ mod tests {
             from: from.parse().unwrap(),
             to: to.parse().unwrap(),
             at_ms,
+            kind: ChangeKind::Migration,
+            shard: 0,
         }
     }
 

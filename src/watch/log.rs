@@ -51,6 +51,24 @@ pub fn stamp(line: &str) -> Option<u64> {
     Some(secs * 1000 + ms)
 }
 
+/// The manual failovers an old master's log shows, as (Unix ms) pairs: from "Manual failover
+/// requested by replica" (it stops taking writes) to "Reconfiguring myself as a replica" (it
+/// answers them with MOVED): the failover as the nodes themselves time it.
+pub fn manual_failovers(text: &str) -> Vec<(u64, u64)> {
+    let mut out = vec![];
+    let mut began = None;
+    for line in text.lines() {
+        if line.contains("Manual failover requested by replica") {
+            began = stamp(line);
+        } else if line.contains("Reconfiguring myself as a replica")
+            && let (Some(b), Some(e)) = (began.take(), stamp(line))
+        {
+            out.push((b, e));
+        }
+    }
+    out
+}
+
 /// Days since 1970-01-01 of a date in the proleptic Gregorian calendar.
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -65,6 +83,20 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_manual_failover_is_timed_from_the_old_master_s_log() {
+        let log = "\
+4943:M 02 Dec 2026 13:46:40.121 # Manual failover requested by replica c3b7.
+4943:M 02 Dec 2026 13:46:40.122 * noise
+4943:M 02 Dec 2026 13:46:40.140 # Configuration change detected. Reconfiguring myself as a replica of c3b7
+4943:S 02 Dec 2026 13:50:00.000 # Configuration change detected. Reconfiguring myself as a replica of x
+4943:M 02 Dec 2026 13:51:00.500 # Manual failover requested by replica c3b7.
+";
+        let f = manual_failovers(log);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].1 - f[0].0, 19);
+    }
 
     #[test]
     fn redis_log_times_read_as_utc() {
