@@ -238,7 +238,9 @@ fn no_acknowledged_write_is_lost_through_twenty_failover_cycles() {
             .iter()
             .find(|w| w.master == b.addr)
             .expect("b's shard has a window");
-        let bound = longest_pause as f64 + 2.0 * w.resolution_ms + 25.0;
+        // The slack is for a machine busy with every other test (a quiet one, measured by `lab
+        // bench consistency`, adds a few ms); a retry would add 1 s, a timeout 3 s.
+        let bound = longest_pause as f64 + 2.0 * w.resolution_ms + 150.0;
         eprintln!("longest failover pause {longest_pause} ms; the checker's window {w:?}");
         assert!(w.ms <= bound, "window {w:?} over the bound {bound} ms");
     });

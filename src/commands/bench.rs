@@ -492,7 +492,8 @@ async fn consistency_figures(
         .iter()
         .find(|m| m.name == b)
         .ok_or_else(|| Error::Failed(crate::msg!("bench-bad-snapshot")))?;
-    let old_master_log = state.node_dir(&old_master.target.addr).join("redis.log");
+    let old_master_addr = old_master.target.addr.clone();
+    let old_master_log = state.node_dir(&old_master_addr).join("redis.log");
     let manifest = lab.runnable()?.clone();
     let session = Session::new(lab, cluster)?;
     let step = |id: &str| {
@@ -529,14 +530,7 @@ async fn consistency_figures(
         let before = std::fs::read_to_string(&old_master_log)
             .map(|t| crate::watch::log::manual_failovers(&t).len())
             .unwrap_or(0);
-        time_to_pass(
-            &session,
-            &failover,
-            &crate::model::node::NodeRef::new("c", 6380),
-            crate::live::POLL,
-        )
-        .await?;
-        settle(&session, &new_roles).await;
+        fail_over(&session, &failover, "c", 6380, &new_roles).await?;
         let report = match run {
             Some(r) => Some(checked(r.stop().await)?),
             None => None,
@@ -552,23 +546,16 @@ async fn consistency_figures(
             1 => nodes_paced.push(nodes),
             _ => nodes_max.push(nodes),
         }
-        // The shard the failover moved is the one whose window is the longest.
+        // The window of the shard the failover moved (b's at the start).
         if let Some(w) = report
             .as_ref()
             .filter(|_| i % 3 == 1)
-            .and_then(|r| r.windows.iter().max_by(|a, b| a.ms.total_cmp(&b.ms)))
+            .and_then(|r| r.windows.iter().find(|w| w.master == old_master_addr))
         {
             window.samples.push(w.ms / 1000.0);
             over.samples.push(w.ms / 1000.0 - nodes.as_secs_f64());
         }
-        time_to_pass(
-            &session,
-            &failback,
-            &crate::model::node::NodeRef::new("b", 6379),
-            crate::live::POLL,
-        )
-        .await?;
-        settle(&session, &initial).await;
+        fail_over(&session, &failback, "b", 6379, &initial).await?;
     }
 
     let mut sweep_big = Figure::new(t!("bench-consistency-sweep", keys = 2_000_000), None);
@@ -591,6 +578,20 @@ async fn consistency_figures(
         sweep_small,
         sweep_big,
     ])
+}
+
+/// CLUSTER FAILOVER on `host:port` until `step` passes, then until every node knows (`settled`).
+async fn fail_over(
+    session: &Session,
+    step: &crate::lab::manifest::Step,
+    host: &str,
+    port: u16,
+    settled: &crate::lab::manifest::Step,
+) -> Result<()> {
+    let replica = crate::model::node::NodeRef::new(host, port);
+    time_to_pass(session, step, &replica, crate::live::POLL).await?;
+    settle(session, settled).await;
+    Ok(())
 }
 
 /// A run that lost writes makes every figure of it meaningless.
