@@ -65,9 +65,14 @@ pub(crate) async fn sweep(
                     .collect::<Vec<_>>()
             })
             .collect();
-        let mut conns = Vec::with_capacity(route.nodes.len());
-        for addr in &route.nodes {
-            conns.push(pool.get(addr).await.ok());
+        // Connections only to the nodes asked this pass: a replica, or a master paused, is
+        // not waited for.
+        let mut conns = vec![None; route.nodes.len()];
+        let mut asked = vec![false; route.nodes.len()];
+        for (n, _) in &chunks {
+            if !std::mem::replace(&mut asked[*n], true) {
+                conns[*n] = pool.get(&route.nodes[*n]).await.ok();
+            }
         }
         let results: Vec<(usize, Vec<u32>, Option<Vec<Value>>)> =
             futures::stream::iter(chunks.into_iter().map(|(n, ks)| {
