@@ -103,6 +103,7 @@ value-bad-duration = “{ $value }” is not a duration; write 30s, 2m, 500ms, 1
 value-zero-duration = “{ $value }” is no time at all; give a duration longer than 0
 value-too-long = “{ $value }” is longer than { $max }, the most this takes
 value-bad-number = “{ $value }” is not a whole number
+value-bad-rate = “{ $value }” is neither a number of operations per second nor max
 value-out-of-range = “{ $value }” is outside { $min }–{ $max }
 value-empty-address = an empty address; give host:port addresses separated by commas.
 value-node-twice = the node { $node } is listed twice.

@@ -103,6 +103,7 @@ value-bad-duration = «{ $value }» no es una duración; escribe 30s, 2m, 500ms,
 value-zero-duration = «{ $value }» no es tiempo alguno; da una duración mayor que 0
 value-too-long = «{ $value }» es más que { $max }, lo máximo que admite
 value-bad-number = «{ $value }» no es un número entero
+value-bad-rate = «{ $value }» no es ni un número de operaciones por segundo ni max
 value-out-of-range = «{ $value }» está fuera de { $min }–{ $max }
 value-empty-address = una dirección vacía; da direcciones host:puerto separadas por comas.
 value-node-twice = el nodo { $node } aparece dos veces.

@@ -104,6 +104,9 @@ pub fn rate(s: &str) -> Result<Rate, String> {
     if s.trim().eq_ignore_ascii_case("max") {
         return Ok(Rate::Max);
     }
+    if s.trim().parse::<u64>().is_err() {
+        return Err(t!("value-bad-rate", value = s));
+    }
     count(s, 100, 100_000_000).map(Rate::AtMost)
 }
 
@@ -130,7 +133,11 @@ mod rate_tests {
         assert_eq!(rate("50000"), Ok(Rate::AtMost(50_000)));
         assert_eq!(rate(" MAX "), Ok(Rate::Max));
         assert_eq!(rate("max").unwrap().ceiling(), None);
-        assert!(rate("10").is_err() && rate("fast").is_err() && rate("").is_err());
+        assert!(rate("10").is_err() && rate("").is_err());
+        assert_eq!(
+            rate("fast").unwrap_err(),
+            "“fast” is neither a number of operations per second nor max"
+        );
     }
 }
 
