@@ -362,6 +362,36 @@ async fn settle(session: &Session, step: &crate::lab::manifest::Step) {
     }
 }
 
+/// A replica that ran an election starts no other within 4 × node-timeout (20 s at the lab's
+/// 5 s). A manual failover does not depend on the timeout, so benchmarks that fail over again
+/// and again lower it to keep cycles short.
+const BENCH_NODE_TIMEOUT_MS: u64 = 1000;
+
+/// A session on the benchmark's cluster with [`BENCH_NODE_TIMEOUT_MS`], and the lab's steps.
+async fn failover_session(
+    lab: crate::lab::Lab,
+    cluster: provision::Cluster,
+) -> Result<(Session, crate::lab::manifest::Manifest)> {
+    let mut conns = vec![];
+    for m in &cluster.members {
+        conns.push(
+            crate::cluster::conn::connect(&m.target)
+                .await
+                .map_err(|e| Error::Environment(e.unreachable(&m.target.addr)))?,
+        );
+    }
+    crate::cluster::form::set_node_timeout(&cluster.members, &conns, BENCH_NODE_TIMEOUT_MS).await?;
+    let manifest = lab.runnable()?.clone();
+    Ok((Session::new(lab, cluster)?, manifest))
+}
+
+fn lab_step(manifest: &crate::lab::manifest::Manifest, id: &str) -> Result<crate::lab::manifest::Step> {
+    manifest
+        .step(id)
+        .cloned()
+        .ok_or_else(|| Error::Failed(crate::msg!("bench-bad-snapshot")))
+}
+
 /// The default lab's cluster, fresh, on the benchmark's private addresses.
 async fn bench_cluster(
     config: &Config,
@@ -382,27 +412,8 @@ async fn failover_figures(
 ) -> Result<Vec<Figure>> {
     use crate::model::node::NodeRef;
     let (lab, cluster) = bench_cluster(config, state, base_ip).await?;
-    // A replica that ran an election starts no other within 4 × node-timeout (20 s at the
-    // lab's 5 s). A manual failover does not depend on the timeout, so the benchmark lowers
-    // it to keep cycles short.
-    const BENCH_NODE_TIMEOUT_MS: u64 = 1000;
-    let mut conns = vec![];
-    for m in &cluster.members {
-        conns.push(
-            crate::cluster::conn::connect(&m.target)
-                .await
-                .map_err(|e| Error::Environment(e.unreachable(&m.target.addr)))?,
-        );
-    }
-    crate::cluster::form::set_node_timeout(&cluster.members, &conns, BENCH_NODE_TIMEOUT_MS).await?;
-    let manifest = lab.runnable()?.clone();
-    let session = Session::new(lab, cluster)?;
-    let step = |id: &str| {
-        manifest
-            .step(id)
-            .cloned()
-            .ok_or_else(|| Error::Failed(crate::msg!("bench-bad-snapshot")))
-    };
+    let (session, manifest) = failover_session(lab, cluster).await?;
+    let step = |id: &str| lab_step(&manifest, id);
     let (failover, failback, settled) = (step("failover")?, step("failback")?, step("new-roles")?);
     // The same replica (c:6380) fails over once per cycle: wait out its retry delay.
     let vote_delay = Duration::from_millis((BENCH_NODE_TIMEOUT_MS * 2).max(2000) * 2 + 500);
@@ -477,15 +488,6 @@ async fn consistency_figures(
         }
     }
 
-    let mut conns = vec![];
-    for m in &cluster.members {
-        conns.push(
-            crate::cluster::conn::connect(&m.target)
-                .await
-                .map_err(|e| Error::Environment(e.unreachable(&m.target.addr)))?,
-        );
-    }
-    crate::cluster::form::set_node_timeout(&cluster.members, &conns, 1000).await?;
     let b = crate::model::node::NodeRef::new("b", 6379);
     let old_master = cluster
         .members
@@ -494,18 +496,12 @@ async fn consistency_figures(
         .ok_or_else(|| Error::Failed(crate::msg!("bench-bad-snapshot")))?;
     let old_master_addr = old_master.target.addr.clone();
     let old_master_log = state.node_dir(&old_master_addr).join("redis.log");
-    let manifest = lab.runnable()?.clone();
-    let session = Session::new(lab, cluster)?;
-    let step = |id: &str| {
-        manifest
-            .step(id)
-            .cloned()
-            .ok_or_else(|| Error::Failed(crate::msg!("bench-bad-snapshot")))
-    };
+    let (session, manifest) = failover_session(lab, cluster).await?;
+    let step = |id: &str| lab_step(&manifest, id);
     let (failover, failback) = (step("failover")?, step("failback")?);
     let (new_roles, initial) = (step("new-roles")?, step("initial-roles")?);
-    // The same replica fails over once a cycle: wait out its retry delay (4 × 1 s, and some).
-    let vote_delay = Duration::from_millis(4500);
+    // The same replica fails over once a cycle: wait out its retry delay (4 × the timeout).
+    let vote_delay = Duration::from_millis(BENCH_NODE_TIMEOUT_MS * 4 + 500);
     let mut nodes_alone = Figure::new(t!("bench-consistency-fo-alone"), None);
     let mut nodes_paced = Figure::new(t!("bench-consistency-fo-paced"), None);
     let mut nodes_max = Figure::new(t!("bench-consistency-fo-max"), None);
