@@ -4,7 +4,7 @@
 //! master is survived; a slot migrated by hand is followed; keys of killed runs are removed and those of
 //! live runs are not.
 //!
-//! Loopback nets 50-59 (see tests/common/cluster.rs).
+//! Loopback nets 50-59 (see tests/common/cluster.rs); the Sentinel lab of net 56 is on 57.
 
 mod common;
 
@@ -755,5 +755,107 @@ fn throughput() {
             opts.keys,
             rates[rates.len() / 2]
         );
+    });
+}
+
+/// A Sentinel lab's node or Sentinel (`port` 6379 or 26379): the course's 192.168.159.210-212
+/// on the range after `env`'s.
+fn watched(env: &Env, host: char, port: u16) -> Target {
+    format!("127.0.{}.{}:{port}", env.net + 1, 210 + (host as u8 - b'a'))
+        .parse()
+        .unwrap()
+}
+
+async fn role(t: &Target) -> String {
+    let Ok(mut c) = connect(t).await else {
+        return String::new();
+    };
+    let r: Vec<Value> = cmd("ROLE").query_async(&mut c).await.unwrap_or_default();
+    match r.first() {
+        Some(Value::BulkString(b)) => String::from_utf8_lossy(b).into_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Through Sentinel: a SENTINEL FAILOVER (uncoordinated on Redis 7.0: the old master takes
+/// writes until it is told to follow) is followed to the new master, and what it loses is
+/// counted, every write of it in the class an uncoordinated failover explains; then the
+/// FAILOVER command (coordinated), which Sentinel learns of late, is followed by ROLE and loses
+/// nothing. Nets 56 and 57 (the lab's hosts are on the next range).
+#[test]
+fn through_sentinel_a_sentinel_failover_loses_what_it_may_and_the_failover_command_nothing() {
+    let env = Env::new(56);
+    env.lab()
+        .args(["cluster", "up", "--lab", "sentinel", "--lang", "en"])
+        .run()
+        .ok();
+    let nodes: Vec<Target> = ['a', 'b', 'c'].map(|h| watched(&env, h, 6379)).into();
+    let sentinels: Vec<Target> = ['a', 'b', 'c'].map(|h| watched(&env, h, 26379)).into();
+    let opts = Options {
+        seeds: nodes.clone(),
+        follow: consistency::Follow::Sentinel {
+            sentinels: sentinels.clone(),
+            name: "cursoredis".into(),
+        },
+        ..Options::default()
+    };
+    runtime().block_on(async {
+        let run = consistency::start(opts.clone()).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let mut s = connect(&sentinels[0]).await.unwrap();
+        cmd("SENTINEL")
+            .arg("FAILOVER")
+            .arg("cursoredis")
+            .query_async::<()>(&mut s)
+            .await
+            .unwrap();
+        wait_until("the checker to follow", Duration::from_secs(20), async || {
+            run.live().owner_changes > 0
+        })
+        .await;
+        wait_until("the old master to follow", Duration::from_secs(20), async || {
+            role(&nodes[0]).await == "slave"
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let report = run.stop().await;
+        print("sentinel failover", &report);
+        let ev = &report.owner_changes[0];
+        assert_eq!(ev.from, nodes[0].addr);
+        assert_eq!(ev.kind, ChangeKind::Uncoordinated, "{ev:?}");
+        assert_eq!(report.owner_changes.len(), 1, "{report:?}");
+        // Every acknowledged write lost is one the failover explains, and no other.
+        assert_eq!(report.explained, report.lost, "{report:?}");
+        assert_eq!(report.unverified, 0);
+        assert!(report.passed(), "{report:?}");
+
+        // The FAILOVER command on the new master, to whichever replica it picks.
+        let new_master = nodes.iter().find(|n| n.addr == ev.to).unwrap().clone();
+        wait_until("the replicas to link", Duration::from_secs(20), async || {
+            let mut c = connect(&new_master).await.unwrap();
+            let info: String = cmd("INFO")
+                .arg("replication")
+                .query_async(&mut c)
+                .await
+                .unwrap_or_default();
+            info.contains("connected_slaves:2") && !info.contains("state=wait_bgsave")
+        })
+        .await;
+        let run = consistency::start(opts).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let mut c = connect(&new_master).await.unwrap();
+        cmd("FAILOVER").query_async::<()>(&mut c).await.unwrap();
+        wait_until("the checker to follow", Duration::from_secs(10), async || {
+            run.live().owner_changes > 0
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let report = run.stop().await;
+        print("FAILOVER command", &report);
+        let ev = &report.owner_changes[0];
+        assert_eq!(ev.from, new_master.addr);
+        assert_eq!(ev.kind, ChangeKind::Coordinated, "{ev:?}");
+        assert_eq!(report.lost, 0, "{report:?}");
+        assert!(report.passed() && report.unverified == 0, "{report:?}");
     });
 }

@@ -104,6 +104,7 @@ cons-summary-errors = Errors by kind: { $kinds }.
 cons-summary-redirects = Redirected while slots changed master (normal, then retried): { $kinds }.
 cons-summary-no-failover = No slot it wrote to changed master.
 cons-summary-failover = Slots { $slots } moved from { $from } to { $to } at { $at } s: { $kind }.
+cons-summary-master-changed = The master changed from { $from } to { $to } at { $at } s: { $kind }.
 cons-summary-leftovers = Removed { $count } keys left by an earlier run that was killed.
 cons-passed = No acknowledged write was lost.
 cons-failed = { $lost } acknowledged writes were lost.

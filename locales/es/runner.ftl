@@ -98,6 +98,7 @@ cons-summary-errors = Errores por tipo: { $kinds }.
 cons-summary-redirects = Redirigidas mientras los slots cambiaban de maestro (normal; se reintentan): { $kinds }.
 cons-summary-no-failover = Ningún slot en el que escribía cambió de maestro.
 cons-summary-failover = Los slots { $slots } pasaron de { $from } a { $to } a los { $at } s: { $kind }.
+cons-summary-master-changed = El maestro pasó de { $from } a { $to } a los { $at } s: { $kind }.
 cons-summary-leftovers = Borradas { $count } claves que dejó una ejecución anterior interrumpida.
 cons-passed = No se ha perdido ninguna escritura confirmada.
 cons-failed = Se han perdido { $lost } escrituras confirmadas.

@@ -15,10 +15,12 @@ use crate::{msg, t};
 
 pub fn run(config: &Config, args: &ConsistencyArgs) -> Result<()> {
     let rt = common::runtime()?;
-    let seeds = common::cluster(config, &args.nodes)?.targets();
+    let cluster = common::cluster(config, &args.nodes)?;
+    let (seeds, follow) = (cluster.targets(), consistency::Follow::of(&cluster));
     let duration = args.duration;
     let opts = Options {
         seeds,
+        follow,
         keys: args.keys,
         workers: args.workers,
         duration,

@@ -21,6 +21,7 @@
 //! were killed) are removed. `stop` deletes the run's own keys.
 
 mod cleanup;
+mod plain;
 mod route;
 mod stats;
 mod sweep;
@@ -51,11 +52,42 @@ use route::{Route, SlotsEntry, Topo};
 use stats::{Histogram, KIND_NAMES, SharedCounts};
 use worker::{Key, NO_SHARD, Worker, WorkerEnd};
 
+/// How the test finds where to write.
+#[derive(Clone, Debug, Default)]
+pub enum Follow {
+    /// A Redis Cluster: the slot map from CLUSTER SLOTS, followed through MOVED and CLUSTER
+    /// NODES.
+    #[default]
+    Cluster,
+    /// Plain replication: the seeds are every node; the master is the one ROLE names.
+    Replication,
+    /// Through Sentinel: the master is the one these Sentinels name `name`.
+    Sentinel { sentinels: Vec<Target>, name: String },
+}
+
+impl Follow {
+    /// How to follow a provisioned cluster, by its kind: a Sentinel lab through its Sentinels,
+    /// a replication lab by ROLE, a Redis Cluster by its slot map.
+    pub fn of(cluster: &crate::cluster::provision::Cluster) -> Follow {
+        use crate::model::topology::Kind;
+        match cluster.record.kind {
+            Kind::Sentinel if !cluster.sentinels.is_empty() => Follow::Sentinel {
+                sentinels: cluster.sentinels.iter().map(|m| m.target.clone()).collect(),
+                name: cluster.record.monitored.clone(),
+            },
+            Kind::Replication | Kind::Standalone | Kind::Sentinel => Follow::Replication,
+            Kind::Cluster => Follow::Cluster,
+        }
+    }
+}
+
 /// What to run.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// Any nodes of the cluster; the slot map is read from the first that answers.
+    /// Any nodes of the cluster (every node, for plain replication); the slot map is read from
+    /// the first that answers.
     pub seeds: Vec<Target>,
+    pub follow: Follow,
     /// Counter keys, spread over every slot.
     pub keys: u64,
     /// Concurrent workers; each owns the keys `i` with `i % workers` = its number.
@@ -91,6 +123,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             seeds: vec![],
+            follow: Follow::Cluster,
             keys: DEFAULT_KEYS,
             workers: DEFAULT_WORKERS,
             duration: None,
@@ -129,6 +162,9 @@ pub(crate) struct Shared {
     unverified: Vec<AtomicU64>,
     losses: Mutex<Vec<LossMark>>,
     mf: Mutex<MfBook>,
+    follow: Follow,
+    /// Connections to the Sentinels followed (their own password, if any).
+    sentinel_pool: tokio::sync::Mutex<Pool>,
     stop: watch::Sender<bool>,
     /// When the workers were told to stop (µs since `t0`); `u64::MAX` until then.
     stopped_us: AtomicU64,
@@ -403,6 +439,9 @@ fn nodes_text(v: &Value) -> Option<String> {
 /// Reads CLUSTER NODES from the hinted node, else from the masters and then the other nodes in
 /// turn, until one answers; asks the new owner of any failover it shows which kind it was.
 async fn refresh_once(shared: &Shared, pool: &mut Pool, turn: &mut usize) {
+    if !matches!(shared.follow, Follow::Cluster) {
+        return plain::refresh(shared, pool).await;
+    }
     let route = shared.route();
     let mut candidates: Vec<NodeAddr> = lock(&shared.hint).take().into_iter().collect();
     let mut masters = route.masters();
@@ -449,10 +488,14 @@ async fn refresher(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
         Duration::from_secs(1),
     );
     let mut turn = 0;
+    let every = match shared.follow {
+        Follow::Sentinel { .. } => plain::SENTINEL_EVERY,
+        _ => REFRESH_EVERY,
+    };
     loop {
         tokio::select! {
             _ = stop.changed() => break,
-            _ = tokio::time::sleep(REFRESH_EVERY) => {}
+            _ = tokio::time::sleep(every) => {}
             _ = shared.refresh.notified() => {}
         }
         if *stop.borrow() {
@@ -757,7 +800,31 @@ pub async fn start(opts: Options) -> Result<Running> {
     if opts.prefix.is_empty() {
         return Err(Error::Usage(msg!("consistency-bad-prefix")));
     }
-    let (seed, entries, lines) = read_map(&opts.seeds).await?;
+    let mut pool = Pool::new(
+        opts.seeds.first().map(|s| s.auth.clone()).unwrap_or_default(),
+        worker::CONNECT_TIMEOUT,
+        worker::RESPONSE_TIMEOUT,
+    );
+    let sentinel_auth = match &opts.follow {
+        Follow::Sentinel { sentinels, .. } => sentinels.first().map(|s| s.auth.clone()),
+        _ => None,
+    };
+    let mut sentinel_pool = Pool::new(
+        sentinel_auth.unwrap_or_default(),
+        worker::CONNECT_TIMEOUT,
+        worker::RESPONSE_TIMEOUT,
+    );
+    let (seed, entries, lines) = match opts.follow {
+        Follow::Cluster => read_map(&opts.seeds).await?,
+        _ => {
+            if opts.seeds.is_empty() {
+                return Err(Error::Usage(msg!("consistency-no-seeds")));
+            }
+            let (seed, entries) =
+                plain::read_map(&opts.follow, &opts.seeds, &mut pool, &mut sentinel_pool).await?;
+            (seed, entries, vec![])
+        }
+    };
     let keys = opts.keys.max(1);
     let n_workers = opts
         .workers
@@ -787,14 +854,15 @@ pub async fn start(opts: Options) -> Result<Running> {
     topo.apply_view(&lines, 0);
     let initial_events = topo.events.len() as u64;
 
-    let mut pool = Pool::new(
-        seed.auth.clone(),
-        worker::CONNECT_TIMEOUT,
-        worker::RESPONSE_TIMEOUT,
-    );
     let mut mf = MfBook::default();
     for addr in &topo.route.nodes {
-        if let Some(n) = mfstart_sent(&mut pool, addr).await {
+        // What tells a coordinated failover: the new owner's MFSTART messages (cluster), the
+        // old master's FAILOVER commands (plain replication).
+        let count = match opts.follow {
+            Follow::Cluster => mfstart_sent(&mut pool, addr).await,
+            _ => plain::failover_calls(&mut pool, addr).await,
+        };
+        if let Some(n) = count {
             mf.base.insert(addr.clone(), n);
         }
     }
@@ -826,6 +894,8 @@ pub async fn start(opts: Options) -> Result<Running> {
         unverified: (0..n_workers).map(|_| AtomicU64::new(0)).collect(),
         losses: Mutex::new(vec![]),
         mf: Mutex::new(mf),
+        follow: opts.follow.clone(),
+        sentinel_pool: tokio::sync::Mutex::new(sentinel_pool),
         stop: stop_tx,
         stopped_us: AtomicU64::new(u64::MAX),
         workers_done: AtomicUsize::new(0),

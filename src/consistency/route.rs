@@ -213,6 +213,35 @@ impl Topo {
         changed
     }
 
+    /// Plain replication: `to` is the master now, of every slot. One event when it was not
+    /// already (the run's only shard moves whole), of a kind still to be asked. True if it
+    /// changed.
+    pub(crate) fn switch_master(&mut self, to: &NodeAddr, at_ms: u64) -> bool {
+        let i = self.route.index_of(to);
+        let from = self.route.owner[0];
+        if from == i {
+            return false;
+        }
+        for s in 0..usize::from(SLOTS) {
+            self.route.owner[s] = i;
+            self.claims[s] = (i, 0);
+            self.route.changes[s] += 1;
+        }
+        self.route.version += u64::from(SLOTS);
+        if from != NONE {
+            self.events.push(OwnerChange {
+                slots: SlotSet::all().to_string(),
+                written_slots: self.written.len() as u64,
+                from: self.route.nodes[usize::from(from)].clone(),
+                to: to.clone(),
+                at_ms,
+                kind: ChangeKind::Unknown,
+                shard: 0,
+            });
+        }
+        true
+    }
+
     /// Takes in one node's CLUSTER NODES. A master's claim to a slot wins over the recorded one
     /// when its config epoch is higher. Slots that changed owner become events, one per (from,
     /// to, shard), when the run writes to at least one of them: a migration when the old owner

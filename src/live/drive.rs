@@ -78,6 +78,7 @@ pub async fn drive(
                 Effect::StartBackground => {
                     let opts = consistency::Options {
                         seeds: session.cluster.targets(),
+                        follow: consistency::Follow::of(&session.cluster),
                         ..consistency::Options::default()
                     };
                     Some(Event::Background(match consistency::start(opts).await {

@@ -253,6 +253,7 @@ impl Live {
         self.tasks.push(tokio::spawn(async move {
             let opts = consistency::Options {
                 seeds: session.cluster.targets(),
+                follow: consistency::Follow::of(&session.cluster),
                 ..consistency::Options::default()
             };
             match consistency::start(opts).await {

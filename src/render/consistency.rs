@@ -151,6 +151,20 @@ pub fn summary(r: &Report) -> Vec<String> {
                 c.last_ms as f64 / 1000.0
             )
         };
+        // Plain replication has one shard: its master changed, not a range of slots.
+        if c.slots == SlotSet::all() {
+            out.push(format!(
+                "  {}",
+                t!(
+                    "cons-summary-master-changed",
+                    from = c.from.to_string(),
+                    to = c.to.to_string(),
+                    at = at.as_str(),
+                    kind = kind_word(c.kind)
+                )
+            ));
+            continue;
+        }
         out.push(format!(
             "  {}",
             t!(
