@@ -809,13 +809,17 @@ fn through_sentinel_a_sentinel_failover_loses_what_it_may_and_the_failover_comma
             .query_async::<()>(&mut s)
             .await
             .unwrap();
-        wait_until("the checker to follow", Duration::from_secs(20), async || {
-            run.live().owner_changes > 0
-        })
+        wait_until(
+            "the checker to follow",
+            Duration::from_secs(20),
+            async || run.live().owner_changes > 0,
+        )
         .await;
-        wait_until("the old master to follow", Duration::from_secs(20), async || {
-            role(&nodes[0]).await == "slave"
-        })
+        wait_until(
+            "the old master to follow",
+            Duration::from_secs(20),
+            async || role(&nodes[0]).await == "slave",
+        )
         .await;
         tokio::time::sleep(Duration::from_millis(500)).await;
         let report = run.stop().await;
@@ -831,23 +835,29 @@ fn through_sentinel_a_sentinel_failover_loses_what_it_may_and_the_failover_comma
 
         // The FAILOVER command on the new master, to whichever replica it picks.
         let new_master = nodes.iter().find(|n| n.addr == ev.to).unwrap().clone();
-        wait_until("the replicas to link", Duration::from_secs(20), async || {
-            let mut c = connect(&new_master).await.unwrap();
-            let info: String = cmd("INFO")
-                .arg("replication")
-                .query_async(&mut c)
-                .await
-                .unwrap_or_default();
-            info.contains("connected_slaves:2") && !info.contains("state=wait_bgsave")
-        })
+        wait_until(
+            "the replicas to link",
+            Duration::from_secs(20),
+            async || {
+                let mut c = connect(&new_master).await.unwrap();
+                let info: String = cmd("INFO")
+                    .arg("replication")
+                    .query_async(&mut c)
+                    .await
+                    .unwrap_or_default();
+                info.contains("connected_slaves:2") && !info.contains("state=wait_bgsave")
+            },
+        )
         .await;
         let run = consistency::start(opts).await.unwrap();
         tokio::time::sleep(Duration::from_millis(700)).await;
         let mut c = connect(&new_master).await.unwrap();
         cmd("FAILOVER").query_async::<()>(&mut c).await.unwrap();
-        wait_until("the checker to follow", Duration::from_secs(10), async || {
-            run.live().owner_changes > 0
-        })
+        wait_until(
+            "the checker to follow",
+            Duration::from_secs(10),
+            async || run.live().owner_changes > 0,
+        )
         .await;
         tokio::time::sleep(Duration::from_millis(500)).await;
         let report = run.stop().await;

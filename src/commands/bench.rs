@@ -385,7 +385,10 @@ async fn failover_session(
     Ok((Session::new(lab, cluster)?, manifest))
 }
 
-fn lab_step(manifest: &crate::lab::manifest::Manifest, id: &str) -> Result<crate::lab::manifest::Step> {
+fn lab_step(
+    manifest: &crate::lab::manifest::Manifest,
+    id: &str,
+) -> Result<crate::lab::manifest::Step> {
     manifest
         .step(id)
         .cloned()

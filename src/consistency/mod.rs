@@ -62,7 +62,10 @@ pub enum Follow {
     /// Plain replication: the seeds are every node; the master is the one ROLE names.
     Replication,
     /// Through Sentinel: the master is the one these Sentinels name `name`.
-    Sentinel { sentinels: Vec<Target>, name: String },
+    Sentinel {
+        sentinels: Vec<Target>,
+        name: String,
+    },
 }
 
 impl Follow {
@@ -801,7 +804,10 @@ pub async fn start(opts: Options) -> Result<Running> {
         return Err(Error::Usage(msg!("consistency-bad-prefix")));
     }
     let mut pool = Pool::new(
-        opts.seeds.first().map(|s| s.auth.clone()).unwrap_or_default(),
+        opts.seeds
+            .first()
+            .map(|s| s.auth.clone())
+            .unwrap_or_default(),
         worker::CONNECT_TIMEOUT,
         worker::RESPONSE_TIMEOUT,
     );

@@ -159,7 +159,9 @@ pub(crate) async fn refresh(shared: &Shared, pool: &mut Pool) {
     let (Some(i), Some(old)) = (index, current) else {
         return;
     };
-    shared.events.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    shared
+        .events
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let kind = match failover_calls(pool, &old).await {
         Some(n) => lock(&shared.mf).kind(&old, n),
         // Gone: it did not take part.
