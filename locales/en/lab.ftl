@@ -124,6 +124,7 @@ template-error = template error: { $detail }
 template-too-long = the template runs too long: it was stopped after { $steps } steps of work. Is a loop bounded by more than the lab needs?
 template-too-large = the template writes more than { $size } KB; it was stopped there.
 lint-consistency-not-started = the step “{ $step }” checks the consistency test, but no step up to it starts one; add `background: consistency` to the step where it should start.
+lint-second-background = the step “{ $step }” starts a consistency test, but an earlier step already started one, and a lab runs one: check that one test covers both failovers, or split the lab.
 lint-bad-pass-mark = a pass mark of { $value } % is outside 1-100 %.
 lint-bad-time-limit = a time limit of { $value } s is outside 10-7200 s.
 lint-no-criteria = the exercise has no criteria, so there is nothing to grade.

@@ -124,6 +124,7 @@ template-error = error en la plantilla: { $detail }
 template-too-long = la plantilla tarda demasiado: se detuvo tras { $steps } pasos de trabajo. ¿Hay un bucle más largo de lo que el laboratorio necesita?
 template-too-large = la plantilla escribe más de { $size } KB; se detuvo ahí.
 lint-consistency-not-started = el paso «{ $step }» comprueba la prueba de consistencia, pero ningún paso hasta él la pone en marcha; añade `background: consistency` al paso donde debe empezar.
+lint-second-background = el paso «{ $step }» pone en marcha una prueba de consistencia, pero un paso anterior ya lo hizo y un laboratorio ejecuta una sola: comprueba ambos failovers con una misma prueba, o divide el laboratorio.
 lint-bad-pass-mark = un aprobado de { $value } % está fuera de 1-100 %.
 lint-bad-time-limit = un tiempo límite de { $value } s está fuera de 10-7200 s.
 lint-no-criteria = el ejercicio no tiene criterios, así que no hay nada que calificar.

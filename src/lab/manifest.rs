@@ -547,9 +547,16 @@ impl Manifest {
                 setup.push(resolved);
             }
         }
-        // A consistency check reads the counters of a test a step before it started.
+        // A consistency check reads the counters of a test a step before it started. A lab runs
+        // one test: a second `background:` would be silently ignored.
         let mut running = false;
         for (raw_step, step) in raw.steps.iter().zip(&steps) {
+            if step.background == Some(Background::Consistency) && running {
+                cx.error(
+                    &raw_step.id,
+                    msg!("lint-second-background", step = step.id.as_str()),
+                );
+            }
             running |= step.background == Some(Background::Consistency);
             if !running && reads_consistency(&step.checks) {
                 cx.error(
@@ -1384,6 +1391,22 @@ steps:
             "{:?}",
             parse(&started).1
         );
+    }
+
+    #[test]
+    fn a_lab_starts_one_consistency_test() {
+        let twice = GOOD
+            .replace(
+                "    kind: observe\n",
+                "    kind: observe\n    background: consistency\n",
+            )
+            .replace(
+                "    kind: action\n",
+                "    kind: action\n    background: consistency\n",
+            );
+        let d = first_error(&twice);
+        assert_eq!(d.msg.id, "lint-second-background");
+        assert_eq!(d.pos.line, 18);
     }
 
     #[test]
