@@ -406,7 +406,7 @@ impl MfBook {
 async fn mfstart_sent(pool: &mut Pool, addr: &NodeAddr) -> Option<u64> {
     let mut c = cmd("CLUSTER");
     c.arg("INFO");
-    let text = pool.query(addr, &c).await.as_ref().and_then(nodes_text)?;
+    let text = pool.query(addr, &c).await.as_ref().and_then(reply_text)?;
     Some(mfstart_in(&text))
 }
 
@@ -430,7 +430,8 @@ const MIN_PACED_BATCH: usize = 16;
 const REFRESH_EVERY: Duration = Duration::from_secs(1);
 const REFRESH_GAP: Duration = Duration::from_millis(25);
 
-fn nodes_text(v: &Value) -> Option<String> {
+/// A reply read as text (CLUSTER NODES, INFO, ROLE's words).
+fn reply_text(v: &Value) -> Option<String> {
     match v {
         Value::BulkString(b) => Some(String::from_utf8_lossy(b).into_owned()),
         Value::SimpleString(s) => Some(s.clone()),
@@ -471,7 +472,7 @@ async fn refresh_once(shared: &Shared, pool: &mut Pool, turn: &mut usize) {
     let mut c = cmd("CLUSTER");
     c.arg("NODES");
     for addr in candidates.iter().take(4) {
-        let Some(text) = pool.query(addr, &c).await.as_ref().and_then(nodes_text) else {
+        let Some(text) = pool.query(addr, &c).await.as_ref().and_then(reply_text) else {
             continue;
         };
         let lines = cluster_nodes(&text);
@@ -788,7 +789,7 @@ async fn read_map(seeds: &[Target]) -> Result<(Target, Vec<SlotsEntry>, Vec<Node
             .query_async::<Value>(&mut c)
             .await
         {
-            Ok(v) => nodes_text(&v)
+            Ok(v) => reply_text(&v)
                 .map(|t| cluster_nodes(&t))
                 .unwrap_or_default(),
             Err(_) => vec![],

@@ -16,7 +16,7 @@ use redis::{Value, cmd};
 
 use super::cleanup::Pool;
 use super::route::SlotsEntry;
-use super::{Follow, Shared, lock};
+use super::{Follow, Shared, lock, reply_text};
 use crate::cluster::conn::Target;
 use crate::error::{Error, Result};
 use crate::model::addr::NodeAddr;
@@ -26,19 +26,12 @@ use crate::msg;
 
 pub(crate) const SENTINEL_EVERY: Duration = Duration::from_millis(100);
 
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::BulkString(b) => Some(String::from_utf8_lossy(b).into_owned()),
-        Value::SimpleString(s) => Some(s.clone()),
-        Value::VerbatimString { text, .. } => Some(text.clone()),
-        _ => None,
-    }
-}
-
 /// ROLE's first word.
 async fn is_master(pool: &mut Pool, addr: &NodeAddr) -> bool {
     match pool.query(addr, &cmd("ROLE")).await {
-        Some(Value::Array(parts)) => parts.first().and_then(text).as_deref() == Some("master"),
+        Some(Value::Array(parts)) => {
+            parts.first().and_then(reply_text).as_deref() == Some("master")
+        }
         _ => false,
     }
 }
@@ -49,8 +42,8 @@ async fn named(sentinels: &mut Pool, list: &[Target], name: &str) -> Option<Node
     c.arg("GET-MASTER-ADDR-BY-NAME").arg(name);
     for t in list {
         if let Some(Value::Array(parts)) = sentinels.query(&t.addr, &c).await {
-            let host = parts.first().and_then(text)?;
-            let port = parts.get(1).and_then(text)?.parse().ok()?;
+            let host = parts.first().and_then(reply_text)?;
+            let port = parts.get(1).and_then(reply_text)?.parse().ok()?;
             return Some(NodeAddr::new(host, port));
         }
     }
@@ -94,7 +87,7 @@ pub(crate) async fn master(
 pub(crate) async fn failover_calls(pool: &mut Pool, addr: &NodeAddr) -> Option<u64> {
     let mut c = cmd("INFO");
     c.arg("commandstats");
-    let info = pool.query(addr, &c).await.as_ref().and_then(text)?;
+    let info = pool.query(addr, &c).await.as_ref().and_then(reply_text)?;
     Some(calls_in(&info))
 }
 

@@ -235,7 +235,7 @@ impl Engine {
                 .as_ref()
                 .is_some_and(|e| e.background == Some(Starts::Consistency));
             if wants {
-                self.start_test(fx);
+                self.start_test(None, fx);
             } else {
                 self.grade_untouched(fx);
             }
@@ -259,15 +259,16 @@ impl Engine {
             a.began_ms = s.taken_ms;
         }
         let prove = self.auto().is_some_and(Auto::prove);
-        if prove && step.background == Some(Starts::Consistency) && self.test == Test::Idle {
-            self.start_test(fx);
+        if prove && step.background == Some(Starts::Consistency) && self.may_start_test(i) {
+            self.start_test(Some(i), fx);
             return;
         }
         self.step_body(&step, fx);
     }
 
-    fn start_test(&mut self, fx: &mut Fx) {
+    fn start_test(&mut self, from: Option<usize>, fx: &mut Fx) {
         self.test = Test::Starting;
+        self.test_from = from;
         self.set_phase(Phase::Background);
         fx.push(Effect::StartBackground);
     }

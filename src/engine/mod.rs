@@ -122,7 +122,8 @@ pub enum Test {
     Stopping {
         summary: Option<ConsistencySummary>,
     },
-    /// A check read it and it was stopped: it is not started again.
+    /// A check read it and it was stopped: it is not started again (a later `background:` step
+    /// starts a new one).
     Done(Box<Report>),
     Failed(Msg),
 }
@@ -164,6 +165,9 @@ pub struct Engine {
     watch: Watch,
     timing: Timing,
     test: Test,
+    /// The step whose `background:` started the current (or last) test; `None` for an
+    /// exercise's.
+    test_from: Option<usize>,
     graded: Graded,
     board: Board,
     /// Why the last save failed, until one succeeds.
@@ -213,6 +217,7 @@ impl Engine {
             watch: Watch::default(),
             timing: Timing::default(),
             test: Test::Idle,
+            test_from: None,
             graded: Graded::default(),
             board: Board::default(),
             save_error: None,
@@ -622,13 +627,22 @@ impl Engine {
         }
     }
 
-    /// Which step starts the background test, if one does.
-    fn starts_test_at(&self) -> Option<usize> {
-        self.plan
-            .manifest
-            .steps
+    /// The step whose `background:` covers step `i`: the last one at or before it.
+    fn test_step_for(&self, i: usize) -> Option<usize> {
+        let upto = (i + 1).min(self.plan.manifest.steps.len());
+        self.plan.manifest.steps[..upto]
             .iter()
-            .position(|s| s.background == Some(Starts::Consistency))
+            .rposition(|s| s.background == Some(Starts::Consistency))
+    }
+
+    /// The `background:` step `from` may start a test: none ran yet, or the last one was
+    /// started by an earlier step and is over.
+    fn may_start_test(&self, from: usize) -> bool {
+        match self.test {
+            Test::Idle => true,
+            Test::Done(_) => self.test_from.is_some_and(|f| f < from),
+            _ => false,
+        }
     }
 
     fn background(&mut self, b: Background, fx: &mut Fx) {

@@ -352,23 +352,27 @@ impl Engine {
         self.maybe_start_test(fx);
     }
 
-    /// Starts the background test once the student reaches the step that starts it (an
-    /// exercise's, once its cluster is up); never again once a check has read it.
+    /// Starts a background test once the student reaches a step that starts one (an
+    /// exercise's, once its cluster is up); a test a check has read is not started again, but a
+    /// later `background:` step starts a new one.
     fn maybe_start_test(&mut self, fx: &mut Fx) {
-        if !self.ready_cluster() || self.test != Test::Idle {
+        if !self.ready_cluster() {
             return;
         }
-        let exercise_wants = self
-            .plan
-            .manifest
-            .exercise
-            .as_ref()
-            .is_some_and(|e| e.background == Some(Starts::Consistency));
-        let step_wants = self.starts_test_at().is_some_and(|from| {
-            self.current().is_some_and(|(i, _)| i >= from) && self.nav.reached(from)
-        });
-        if exercise_wants || step_wants {
+        let exercise_wants = self.test == Test::Idle
+            && self
+                .plan
+                .manifest
+                .exercise
+                .as_ref()
+                .is_some_and(|e| e.background == Some(Starts::Consistency));
+        let from = self
+            .current()
+            .and_then(|(i, _)| self.test_step_for(i))
+            .filter(|f| self.nav.reached(*f) && self.may_start_test(*f));
+        if exercise_wants || from.is_some() {
             self.test = Test::Starting;
+            self.test_from = from;
             fx.push(Effect::StartBackground);
             fx.draw();
         }

@@ -231,11 +231,21 @@ fn a_whole_lab_from_the_first_slide_to_the_closing_screen() {
     .unwrap();
     r.send(Event::Background(Background::Stopped(Box::new(report))));
     assert!(matches!(r.e.notices().last(), Some(Notice::Consistency(_))));
+    let starts = |r: &Script| {
+        r.effects
+            .iter()
+            .filter(|e| **e == Effect::StartBackground)
+            .count()
+    };
+    let started = starts(&r);
+    r.look(failed_back(27_500));
 
     // The end waits for a key.
     while !r.e.closing() {
         r.key(Command::Next);
     }
+    // A test a check has read is not started again: no later step starts one.
+    assert_eq!(starts(&r), started);
     assert!(!r.effects.contains(&Effect::Quit));
     assert!(r.key(Command::Next).contains(&Effect::Quit));
     let saved = r.saved().unwrap();
