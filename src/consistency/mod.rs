@@ -291,13 +291,18 @@ impl Shared {
     async fn classify(&self, pool: &mut Pool, asks: Vec<(usize, NodeAddr)>) {
         for (i, to) in asks {
             let sent = mfstart_sent(pool, &to).await;
-            let kind = match sent {
-                Some(n) => lock(&self.mf).kind(&to, n),
-                None => ChangeKind::Unknown,
-            };
-            if let Some(e) = lock(&self.topo).events.get_mut(i) {
-                e.kind = kind;
-            }
+            self.set_kind(i, &to, sent, ChangeKind::Unknown);
+        }
+    }
+
+    /// Event `i`'s kind, from `node`'s count now (`None`: it did not answer, so `missing`).
+    fn set_kind(&self, i: usize, node: &NodeAddr, count: Option<u64>, missing: ChangeKind) {
+        let kind = match count {
+            Some(n) => lock(&self.mf).kind(node, n),
+            None => missing,
+        };
+        if let Some(e) = lock(&self.topo).events.get_mut(i) {
+            e.kind = kind;
         }
     }
 

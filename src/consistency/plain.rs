@@ -155,14 +155,9 @@ pub(crate) async fn refresh(shared: &Shared, pool: &mut Pool) {
     shared
         .events
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let kind = match failover_calls(pool, &old).await {
-        Some(n) => lock(&shared.mf).kind(&old, n),
-        // Gone: it did not take part.
-        None => ChangeKind::Uncoordinated,
-    };
-    if let Some(e) = lock(&shared.topo).events.get_mut(i) {
-        e.kind = kind;
-    }
+    // An old master that does not answer is gone: it did not take part.
+    let calls = failover_calls(pool, &old).await;
+    shared.set_kind(i, &old, calls, ChangeKind::Uncoordinated);
 }
 
 #[cfg(test)]

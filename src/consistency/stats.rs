@@ -166,6 +166,30 @@ pub(crate) fn redirect(
     Some((slot, addr))
 }
 
+/// What one value said, into the counters; an acknowledged loss also as a mark of where and
+/// when (merged with the last mark of the same shard and millisecond).
+pub(crate) fn record(
+    counts: &mut Counts,
+    losses: &mut Vec<crate::model::consistency::LossMark>,
+    shard: u16,
+    at_ms: u64,
+    out: super::tally::Outcome,
+) {
+    counts.lost += out.lost;
+    counts.gone += out.gone;
+    counts.noack += out.noack;
+    if out.lost > 0 {
+        match losses.last_mut() {
+            Some(l) if l.shard == shard && l.at_ms == at_ms => l.count += out.lost,
+            _ => losses.push(crate::model::consistency::LossMark {
+                shard,
+                at_ms,
+                count: out.lost,
+            }),
+        }
+    }
+}
+
 /// Counters of one worker, merged into [`SharedCounts`] often.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Counts {

@@ -108,16 +108,8 @@ pub(crate) async fn sweep(
                         read += 1;
                         key.verified = route.changes[usize::from(key.slot)];
                         let out = key.tally.read(v);
-                        counts.lost += out.lost;
-                        counts.gone += out.gone;
-                        counts.noack += out.noack;
-                        if out.lost > 0 {
-                            losses.push(LossMark {
-                                shard: key.shard,
-                                at_ms: shared.now_us() / 1000,
-                                count: out.lost,
-                            });
-                        }
+                        let at_ms = shared.now_us() / 1000;
+                        super::stats::record(counts, losses, key.shard, at_ms, out);
                     }
                     Reply::Error(ErrKind::Moved, details) => {
                         if let Some(m) = redirect(details, &route.nodes[n]) {

@@ -569,19 +569,7 @@ impl Worker {
     }
 
     fn count(&mut self, shard: u16, out: Outcome) {
-        self.counts.lost += out.lost;
-        self.counts.gone += out.gone;
-        self.counts.noack += out.noack;
-        if out.lost > 0 {
-            let at_ms = self.shared.now_us() / 1000;
-            match self.losses.last_mut() {
-                Some(l) if l.shard == shard && l.at_ms == at_ms => l.count += out.lost,
-                _ => self.losses.push(LossMark {
-                    shard,
-                    at_ms,
-                    count: out.lost,
-                }),
-            }
-        }
+        let at_ms = self.shared.now_us() / 1000;
+        super::stats::record(&mut self.counts, &mut self.losses, shard, at_ms, out);
     }
 }
