@@ -188,6 +188,8 @@ pub enum BenchWhat {
     Consistency,
     /// The Sentinel lab's failovers: asked for, the old master back, a master killed.
     Sentinel,
+    /// A key's redraw in `lab start`, with and without the consistency test running.
+    Screen,
 }
 
 #[derive(Subcommand, Debug)]

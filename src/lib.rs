@@ -17,6 +17,7 @@ pub mod lab;
 pub mod live;
 pub mod model;
 pub mod out;
+pub mod pty;
 pub mod render;
 pub mod shell;
 pub mod signals;

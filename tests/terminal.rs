@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::cluster::Env;
 use common::pty::Pty;
+use lab::pty::header_of;
 
 const LONG: Duration = Duration::from_secs(30);
 
@@ -88,13 +89,6 @@ fn split_at(lines: &[String]) -> Option<String> {
         }
     }
     None
-}
-
-fn header_of(lines: &[String]) -> Option<(usize, usize)> {
-    let rest = lines.first()?.strip_prefix("── ")?;
-    let (n, rest) = rest.split_once('/')?;
-    let total: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    Some((n.parse().ok()?, total.parse().ok()?))
 }
 
 /// Every slide of `lab` at one size, from the last back to the first.

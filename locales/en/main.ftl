@@ -55,3 +55,9 @@ list-exercise = exercise, { $criteria ->
 bench-sentinel-asked = SENTINEL FAILOVER to every Sentinel naming the new master
 bench-sentinel-rejoined = SENTINEL FAILOVER to the old master replicating the new one
 bench-sentinel-killed = master killed (SIGKILL) to every Sentinel naming a new one (down-after 2 s)
+bench-screen-idle = a key to its redrawn screen in `lab start` (pty), nothing in the background
+bench-screen-test = a key to its redrawn screen in `lab start`, its consistency test running
+bench-screen-key = the slide a key asked for
+bench-screen-ready = the step's slide with the cluster up
+bench-screen-stuck = `lab start` did not show { $what } in time; its screen:
+    { $screen }

@@ -55,3 +55,9 @@ list-exercise = ejercicio, { $criteria ->
 bench-sentinel-asked = de SENTINEL FAILOVER a que todos los Sentinels nombren el nuevo maestro
 bench-sentinel-rejoined = de SENTINEL FAILOVER a que el antiguo maestro replique al nuevo
 bench-sentinel-killed = de matar el maestro (SIGKILL) a que todos los Sentinels nombren otro (down-after 2 s)
+bench-screen-idle = de una tecla a la pantalla redibujada en `lab start` (pty), sin nada en segundo plano
+bench-screen-test = de una tecla a la pantalla redibujada en `lab start`, con su prueba de consistencia en marcha
+bench-screen-key = la diapositiva que pidió una tecla
+bench-screen-ready = la diapositiva del paso con el clúster listo
+bench-screen-stuck = `lab start` no mostró { $what } a tiempo; su pantalla:
+    { $screen }

@@ -4,6 +4,8 @@
 //! loopback range (127.0.160.100-102 unless `--base-ip` says otherwise), so it never touches
 //! the student's cluster.
 
+mod screen;
+
 use std::time::{Duration, Instant};
 
 use console::style;
@@ -109,6 +111,7 @@ pub fn run(config: &Config, args: &BenchArgs) -> Result<()> {
             BenchWhat::Failover => failover_figures(config, &state, base_ip, args.runs).await,
             BenchWhat::Consistency => consistency_figures(config, &state, base_ip, args.runs).await,
             BenchWhat::Sentinel => sentinel_figures(config, &state, base_ip, args.runs).await,
+            BenchWhat::Screen => screen::figures(config, &state, base_ip, args.runs).await,
         }
     }))?;
     crate::outln!(
