@@ -1,7 +1,8 @@
 //! The consistency checker on real redis-server processes: no acknowledged write lost through
 //! twenty manual failovers and failbacks, each within the nodes' own timing; a loss made on
 //! purpose is caught; a loss in the last moment is counted exactly by the final sweep; a killed
-//! master is survived; a slot migrated by hand is followed; keys of killed runs are removed and those of
+//! master is survived; a value read but never acknowledged, then gone, is classed apart; a slot
+//! migrated by hand is followed; keys of killed runs are removed and those of
 //! live runs are not.
 //!
 //! Loopback nets 50-59 (see tests/common/cluster.rs); the Sentinel lab of net 56 is on 57.
@@ -312,6 +313,78 @@ fn writes_undone_behind_the_checkers_back_are_reported_lost() {
         assert!(!report.saw_failover(), "{report:?}");
         // The run's keys and heartbeat are gone.
         assert!(run_keys(&env, "lc:").await.is_empty());
+    });
+}
+
+/// Values applied behind the checker's back while its INCRs are refused (an ACL denies INCR
+/// to the user it connects as, so its GETs still answer): it reads them (applied, never
+/// acknowledged), then they are taken away again. That is "seen, then gone", counted apart
+/// from lost acknowledged writes; it fails nothing by itself.
+#[test]
+fn a_value_read_but_never_acknowledged_then_gone_is_classed_apart() {
+    let env = up(58);
+    runtime().block_on(async {
+        let run = consistency::start(Options {
+            seeds: seeds(&env),
+            keys: 3000,
+            ..Options::default()
+        })
+        .await
+        .unwrap();
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let keys: Vec<String> = run_keys(&env, &format!("lc:{}:", run.run_id()))
+            .await
+            .into_iter()
+            .filter(|(h, _)| *h == 'a')
+            .map(|(_, k)| k)
+            .take(100)
+            .collect();
+        assert_eq!(keys.len(), 100);
+        let mut admin = conn(&env, 'a', 6379).await;
+        let acl = async |c: &mut MultiplexedConnection, args: &[&str]| {
+            cmd("ACL")
+                .arg("SETUSER")
+                .arg(args)
+                .query_async::<()>(c)
+                .await
+                .unwrap();
+        };
+        acl(&mut admin, &["stager", "on", "nopass", "+@all", "~*"]).await;
+        cmd("AUTH")
+            .arg("stager")
+            .arg("any")
+            .query_async::<()>(&mut admin)
+            .await
+            .unwrap();
+        acl(&mut admin, &["default", "-incr"]).await;
+        let by = async |c: &mut MultiplexedConnection, verb: &str| {
+            for k in &keys {
+                cmd(verb).arg(k).arg(5).query_async::<i64>(c).await.unwrap();
+            }
+        };
+        by(&mut admin, "INCRBY").await;
+        wait_until(
+            "the checker reads the values",
+            Duration::from_secs(15),
+            async || run.live().noack >= 500,
+        )
+        .await;
+        by(&mut admin, "DECRBY").await;
+        wait_until(
+            "the checker sees them gone",
+            Duration::from_secs(15),
+            async || run.live().gone >= 500,
+        )
+        .await;
+        acl(&mut admin, &["default", "+incr"]).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let report = run.stop().await;
+        print("seen then gone", &report);
+        assert_eq!((report.gone, report.noack), (500, 500), "{report:?}");
+        assert_eq!((report.lost, report.unverified), (0, 0), "{report:?}");
+        assert!(report.passed(), "{report:?}");
+        assert!(err(&report, "other") > 0, "the refused INCRs: {report:?}");
+        acl(&mut admin, &["stager", "off"]).await;
     });
 }
 
