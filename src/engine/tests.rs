@@ -119,12 +119,29 @@ impl Script {
         panic!("never reached {step}; on {:?}", self.step());
     }
 
+    fn count(&self, effect: &Effect) -> usize {
+        self.effects.iter().filter(|e| *e == effect).count()
+    }
+
     fn saved(&self) -> Option<&Progress> {
         self.effects.iter().rev().find_map(|e| match e {
             Effect::Save(p) => Some(&**p),
             _ => None,
         })
     }
+}
+
+/// A finished run that lost nothing.
+fn clean_report(run_id: &str) -> Report {
+    serde_json::from_value(serde_json::json!({
+        "run_id": run_id, "elapsed_ms": 9000, "keys": 16384, "workers": 4, "rate": 50000,
+        "reads": 5000, "read_errors": 0, "writes": 5000, "write_errors": 0, "lost": 0,
+        "explained": 0, "gone": 0, "noack": 0, "maybe": 0, "errors": {}, "owner_changes": [],
+        "swept": 16384, "sweep_ms": 40, "unverified": 0, "windows": [],
+        "longest_unavailable_ms": 0, "round_trip_p50_us": 1, "round_trip_p99_us": 1,
+        "round_trip_max_us": 1, "ops_per_sec": 1.0, "leftovers_removed": 0
+    }))
+    .unwrap()
 }
 
 #[test]
@@ -220,24 +237,11 @@ fn a_whole_lab_from_the_first_slide_to_the_closing_screen() {
     r.look(failed_back(27_000));
     assert_eq!(r.step(), None, "{:?}", r.e.outcome());
     assert!(r.effects[before..].contains(&Effect::StopBackground));
-    let report: Report = serde_json::from_value(serde_json::json!({
-        "run_id": "t1", "elapsed_ms": 9000, "keys": 16384, "workers": 4, "rate": 50000,
-        "reads": 5000, "read_errors": 0, "writes": 5000, "write_errors": 0, "lost": 0,
-        "explained": 0, "gone": 0, "noack": 0, "maybe": 0, "errors": {}, "owner_changes": [],
-        "swept": 16384, "sweep_ms": 40, "unverified": 0, "windows": [],
-        "longest_unavailable_ms": 0, "round_trip_p50_us": 1, "round_trip_p99_us": 1,
-        "round_trip_max_us": 1, "ops_per_sec": 1.0, "leftovers_removed": 0
-    }))
-    .unwrap();
-    r.send(Event::Background(Background::Stopped(Box::new(report))));
+    r.send(Event::Background(Background::Stopped(Box::new(
+        clean_report("t1"),
+    ))));
     assert!(matches!(r.e.notices().last(), Some(Notice::Consistency(_))));
-    let starts = |r: &Script| {
-        r.effects
-            .iter()
-            .filter(|e| **e == Effect::StartBackground)
-            .count()
-    };
-    let started = starts(&r);
+    let started = r.count(&Effect::StartBackground);
     r.look(failed_back(27_500));
 
     // The end waits for a key.
@@ -245,7 +249,7 @@ fn a_whole_lab_from_the_first_slide_to_the_closing_screen() {
         r.key(Command::Next);
     }
     // A test a check has read is not started again: no later step starts one.
-    assert_eq!(starts(&r), started);
+    assert_eq!(r.count(&Effect::StartBackground), started);
     assert!(!r.effects.contains(&Effect::Quit));
     assert!(r.key(Command::Next).contains(&Effect::Quit));
     let saved = r.saved().unwrap();
@@ -511,4 +515,114 @@ fn a_replay_takes_over_and_stops_at_its_target() {
     let a = r.e.auto().unwrap();
     assert_eq!((a.replayed, a.failed.clone()), (1, None));
     assert!(a.done());
+}
+
+/// A lab with two background tests, each read by a later step (as the Sentinel lab's two
+/// failovers are): in the student's hands the first is not run again once checked, the second
+/// starts on its own step's slides, and neither starts again.
+#[test]
+fn a_second_test_starts_after_the_first_was_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("labs/manual-failover/lab.yaml"),
+    )
+    .unwrap();
+    // The course's topology and data, then four steps of our own.
+    let head = &yaml[..yaml.find("\nsteps:").unwrap()];
+    let head = head.replace("id: manual-failover", &format!("id: {}", dir_name(&dir)));
+    let step =
+        |id: &str, body: &str| format!("  - id: {id}\n{body}    title: {{ es: {id}, en: {id} }}\n");
+    let bg = "    kind: read\n    background: consistency\n";
+    let read = "    kind: observe\n    checks:\n      - consistency: { lost: 0 }\n";
+    let steps = [
+        step("first-test", bg),
+        step("first-result", read),
+        step("between", "    kind: read\n"),
+        step("second-test", bg),
+        step("second-result", read),
+    ]
+    .concat();
+    std::fs::write(
+        dir.path().join("lab.yaml"),
+        format!("{head}\nsteps:\n{steps}"),
+    )
+    .unwrap();
+    let slides = [
+        "first-test",
+        "first-result",
+        "between",
+        "second-test",
+        "second-result",
+    ]
+    .map(|id| format!("## {id}\n<!-- step: {id} -->\n\nText.\n"))
+    .join("\n---\n\n");
+    let slides = format!("# Two tests\n\n---\n\n{slides}");
+    for lang in ["en", "es"] {
+        std::fs::write(dir.path().join(format!("{lang}.md")), &slides).unwrap();
+    }
+    let lab = Lab::load(dir.path()).unwrap();
+    let mut r = Script::of(Plan::new(lab, Lang::En).unwrap(), Mode::Student);
+    r.ready(initial(3_100));
+    let counters = |r: &mut Script| {
+        r.send(Event::Background(Background::Counters {
+            live: Live::default(),
+            summary: ConsistencySummary {
+                writes: 5_000,
+                ..Default::default()
+            },
+        }));
+    };
+    let start = Effect::StartBackground;
+    let stop = Effect::StopBackground;
+
+    r.to("first-test");
+    assert_eq!(r.count(&start), 1);
+    r.send(Event::Background(Background::Started {
+        run_id: "t1".into(),
+    }));
+    // The second test's slides are not reached yet: running through them starts nothing.
+    r.to("first-result");
+    counters(&mut r);
+    r.look(initial(4_000));
+    assert_eq!(r.step(), Some("between"), "{:?}", r.e.outcome());
+    assert_eq!(r.count(&stop), 1);
+    r.send(Event::Background(Background::Stopped(Box::new(
+        clean_report("t1"),
+    ))));
+    // A step after the first test's check, before the second's: the first is not run again.
+    r.to("between");
+    r.look(initial(4_200));
+    assert_eq!(r.count(&start), 1);
+    r.to("second-test");
+    assert_eq!(r.step(), Some("second-test"), "{:?}", r.e.outcome());
+    r.look(initial(4_500));
+    assert_eq!(r.count(&start), 2, "the second test, on its own step");
+    r.send(Event::Background(Background::Started {
+        run_id: "t2".into(),
+    }));
+    // Back on the first test's slide: it is not started again.
+    r.key(Command::Back);
+    r.key(Command::Back);
+    r.look(initial(4_700));
+    assert_eq!(r.count(&start), 2);
+    r.to("second-result");
+    counters(&mut r);
+    r.look(initial(5_000));
+    assert_eq!(r.step(), None, "{:?}", r.e.outcome());
+    assert_eq!(r.count(&stop), 2);
+    r.send(Event::Background(Background::Stopped(Box::new(
+        clean_report("t2"),
+    ))));
+    r.look(initial(5_500));
+    assert_eq!(r.count(&start), 2);
+    assert!(r.saved().unwrap().finished());
+}
+
+/// A lab's id is its directory's name.
+fn dir_name(dir: &tempfile::TempDir) -> String {
+    dir.path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
 }
