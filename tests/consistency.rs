@@ -273,22 +273,28 @@ async fn run_keys(env: &Env, prefix: &str) -> Vec<(char, String)> {
     out
 }
 
+/// A checker of 3000 keys at its default pace, 0.7 s in, nothing lost; its keys by master.
+async fn running(env: &Env) -> (consistency::Running, Vec<(char, String)>) {
+    let run = consistency::start(Options {
+        seeds: seeds(env),
+        keys: 3000,
+        ..Options::default()
+    })
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(run.live().lost, 0);
+    let keys = run_keys(env, &format!("lc:{}:", run.run_id())).await;
+    assert_eq!(keys.len(), 3000);
+    (run, keys)
+}
+
 /// A checker that cannot fail is worthless: counters lowered behind its back are losses.
 #[test]
 fn writes_undone_behind_the_checkers_back_are_reported_lost() {
     let env = up(51);
     runtime().block_on(async {
-        let run = consistency::start(Options {
-            seeds: seeds(&env),
-            keys: 3000,
-            ..Options::default()
-        })
-        .await
-        .unwrap();
-        tokio::time::sleep(Duration::from_millis(700)).await;
-        assert_eq!(run.live().lost, 0);
-        let keys = run_keys(&env, &format!("lc:{}:", run.run_id())).await;
-        assert_eq!(keys.len(), 3000);
+        let (run, keys) = running(&env).await;
         let mut masters = vec![];
         for h in ['a', 'b', 'c'] {
             masters.push((h, conn(&env, h, 6379).await));
@@ -324,16 +330,8 @@ fn writes_undone_behind_the_checkers_back_are_reported_lost() {
 fn a_value_read_but_never_acknowledged_then_gone_is_classed_apart() {
     let env = up(58);
     runtime().block_on(async {
-        let run = consistency::start(Options {
-            seeds: seeds(&env),
-            keys: 3000,
-            ..Options::default()
-        })
-        .await
-        .unwrap();
-        tokio::time::sleep(Duration::from_millis(700)).await;
-        let keys: Vec<String> = run_keys(&env, &format!("lc:{}:", run.run_id()))
-            .await
+        let (run, keys) = running(&env).await;
+        let keys: Vec<String> = keys
             .into_iter()
             .filter(|(h, _)| *h == 'a')
             .map(|(_, k)| k)
