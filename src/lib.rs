@@ -19,6 +19,7 @@ pub mod model;
 pub mod out;
 pub mod pty;
 pub mod render;
+pub mod serve;
 pub mod shell;
 pub mod signals;
 pub mod verify;
