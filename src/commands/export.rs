@@ -1,5 +1,6 @@
 //! `lab export`: the slides as reveal.js Markdown with the addresses of a topology filled in
-//! and the runner's step markers taken out, so an instructor presents the lab the students run.
+//! and the runner's step markers taken out, so an instructor presents the lab the students run;
+//! with `-o DIR`, also a page per language on the embedded reveal.js that opens from file://.
 
 use std::path::Path;
 
@@ -9,9 +10,11 @@ use super::common;
 use crate::cli::{ExportArgs, TopologyArg};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::i18n::Lang;
 use crate::lab::Lab;
 use crate::lab::slides::Deck;
 use crate::model::topology::Layout;
+use crate::serve::{assets, page};
 use crate::{msg, t};
 
 /// One deck, rendered for a layout, its step markers removed.
@@ -76,21 +79,54 @@ pub fn run(config: &Config, args: &ExportArgs) -> Result<()> {
         }
         Some(dir) => {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            for (lang, deck) in &lab.decks {
-                let name = if lang.is_empty() {
-                    format!("{}.md", lab.id)
-                } else {
-                    format!("{}.{lang}.md", lab.id)
-                };
-                let path: &Path = &dir.join(name);
-                crate::fsutil::write_atomic(path, export(&lab, deck, &layout)?.as_bytes())?;
+            let written = |path: &Path| {
                 crate::outln!(
                     "{} {}",
                     style("✓").green(),
                     t!("export-written", path = path.display().to_string())
                 );
+            };
+            let shown = lab.deck(config.lang).map(|(l, _)| l.to_string());
+            for (lang, deck) in &lab.decks {
+                let suffix = if lang.is_empty() {
+                    String::new()
+                } else {
+                    format!(".{lang}")
+                };
+                let markdown = export(&lab, deck, &layout)?;
+                let path = dir.join(format!("{}{suffix}.md", lab.id));
+                crate::fsutil::write_atomic(&path, markdown.as_bytes())?;
+                written(&path);
+                let lang_of_page = Lang::parse(lang).unwrap_or(config.lang);
+                let page = page::html(&page::Page {
+                    lang: lang_of_page.code(),
+                    title: &lab.title(lang_of_page),
+                    markdown: &markdown,
+                    assets: "reveal/",
+                    init: "init.js",
+                });
+                let mut names = vec![format!("index{suffix}.html")];
+                // The page in the language asked for is also the directory's index.html.
+                if shown.as_deref() == Some(lang.as_str()) && !suffix.is_empty() {
+                    names.push("index.html".into());
+                }
+                for name in names {
+                    let path = dir.join(name);
+                    crate::fsutil::write_atomic(&path, page.as_bytes())?;
+                    written(&path);
+                }
             }
+            write_assets(dir)?;
         }
     }
     Ok(())
+}
+
+/// reveal.js beside the pages (`reveal/`) and the script that starts it: the directory opens
+/// from file:// with no network.
+fn write_assets(dir: &Path) -> Result<()> {
+    for a in assets::ASSETS {
+        crate::fsutil::write_atomic(&dir.join("reveal").join(a.path), a.bytes)?;
+    }
+    crate::fsutil::write_atomic(&dir.join("init.js"), page::INIT_JS.as_bytes())
 }
