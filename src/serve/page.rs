@@ -57,12 +57,8 @@ pub fn html(p: &Page) -> String {
         ));
     }
     let mut scripts = String::new();
-    for s in SCRIPTS.iter().copied().chain([p.init]) {
-        let src = if s == p.init {
-            s.to_string()
-        } else {
-            format!("{}{s}", p.assets)
-        };
+    let srcs = SCRIPTS.iter().map(|s| format!("{}{s}", p.assets));
+    for src in srcs.chain([p.init.to_string()]) {
         scripts.push_str(&format!("  <script src=\"{}\"></script>\n", escape(&src)));
     }
     // The lab format: a line `---` parts slides, `^^^^^^` stacks one below the last, and a
